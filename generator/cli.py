@@ -1,0 +1,124 @@
+"""The `specloom` command: a thin shell around the pipeline that prints and picks exit codes."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import traceback
+from collections.abc import Sequence
+
+from .config import CONFIG_FILE, Job, load_config
+from .diagnostics import Diagnostic, Location, Severity, SpecError, sorted_diagnostics
+from .pipeline import build
+from .plan import TARGETS
+from .write import UnsafePath, check, write
+
+EXIT_OK, EXIT_FINDINGS, EXIT_BAD_INPUT = 0, 1, 2
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    try:
+        return int(args.run(args))
+    except SpecError as exc:
+        print(exc.diagnostic.render(), file=sys.stderr)
+    except UnsafePath as exc:
+        print(f"specloom: error: {exc}", file=sys.stderr)
+    except KeyboardInterrupt:
+        print("specloom: interrupted; the previous output is unchanged", file=sys.stderr)
+    except Exception as exc:  # a bug in specloom: still one line unless --debug
+        if args.debug:
+            traceback.print_exc()
+        where = getattr(args, "spec", None) or CONFIG_FILE
+        print(f"{where}: error[internal]: specloom failed: {type(exc).__name__}: {exc} (run with --debug for the traceback)",
+              file=sys.stderr)
+    return EXIT_BAD_INPUT
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="specloom", description="OpenAPI → typed Python SDK and Markdown docs.")
+    parser.add_argument("--debug", action="store_true", help="show tracebacks")
+    sub = parser.add_subparsers(dest="command", required=True)
+    gen = sub.add_parser("generate", help=f"generate output (no SPEC: run the jobs in {CONFIG_FILE})")
+    gen.add_argument("spec", nargs="?", help="the OpenAPI document (YAML or JSON)")
+    gen.add_argument("-o", "--output", help="output folder (gets python/ and docs/)")
+    gen.add_argument("--package-name", help="import name of the SDK (default: snake_case of info.title)")
+    gen.add_argument("--target", action="append", choices=list(TARGETS), help="what to generate (repeatable; default: all)")
+    gen.add_argument("--check", action="store_true", help="write nothing; exit 1 if the output is not up to date")
+    gen.add_argument("--config", default=CONFIG_FILE, help=f"jobs file when no SPEC is given (default: {CONFIG_FILE})")
+    gen.add_argument("-q", "--quiet", action="store_true", help="print only problems")
+    gen.add_argument("--debug", action="store_true", help=argparse.SUPPRESS)
+    gen.set_defaults(run=_generate)
+    lint = sub.add_parser("lint", help="report problems in a spec")
+    lint.add_argument("spec")
+    lint.add_argument("--format", choices=["text", "json"], default="text")
+    lint.add_argument("--debug", action="store_true", help=argparse.SUPPRESS)
+    lint.set_defaults(run=_lint)
+    return parser
+
+
+def _jobs(args: argparse.Namespace) -> list[Job]:
+    if args.spec is None:
+        return load_config(args.config)
+    if not args.output:
+        raise SpecError(Diagnostic(Severity.ERROR, "usage", "-o/--output is required with a SPEC", Location(args.spec)))
+    targets = tuple(dict.fromkeys(args.target)) if args.target else tuple(TARGETS)
+    return [Job(args.spec, args.output, args.package_name, targets)]
+
+
+def _generate(args: argparse.Namespace) -> int:
+    jobs = _jobs(args)
+    # Render every job before writing any: bad input anywhere leaves every output as it was.
+    builds = [(job, build(job.spec, package=job.package, targets=job.targets)) for job in jobs]
+    status = EXIT_OK
+    for job, result in builds:
+        _print_diagnostics(result.diagnostics)
+        if args.check:
+            stale = check(job.output, result.files)
+            if stale:
+                status = EXIT_FINDINGS
+                print(f"{job.output}: out of date with {job.spec}:", file=sys.stderr)
+                for label, paths in (("stale", stale.stale), ("missing", stale.missing), ("extra", stale.extra)):
+                    for path in paths:
+                        print(f"  {label}: {path}", file=sys.stderr)
+                for diff in list(stale.diffs.values())[:5]:
+                    print(_clip(diff), file=sys.stderr)
+                print("  run `specloom generate` to update it", file=sys.stderr)
+            elif not args.quiet:
+                print(f"{job.output}: up to date ({len(result.files)} files)")
+            continue
+        changes = write(job.output, result.files)
+        if not args.quiet:
+            print(f"{job.spec} → {job.output}: {len(changes.written)} written, {len(changes.removed)} removed, "
+                  f"{len(changes.unchanged)} unchanged")
+    return status
+
+
+def _lint(args: argparse.Namespace) -> int:
+    from .loader import load
+    from .normalize import normalize
+
+    diagnostics = sorted_diagnostics(normalize(load(args.spec)).diagnostics)
+    if args.format == "json":
+        rows = [{"severity": d.severity.value, "code": d.code, "message": d.message, "file": d.location.file,
+                 "line": d.location.line, "column": d.location.col, "pointer": d.location.pointer} for d in diagnostics]
+        print(json.dumps(rows, indent=2))
+    else:
+        for d in diagnostics:
+            print(d.render())
+    return EXIT_FINDINGS if any(d.severity is Severity.ERROR for d in diagnostics) else EXIT_OK
+
+
+def _print_diagnostics(diagnostics: Sequence[Diagnostic]) -> None:
+    for d in sorted_diagnostics(diagnostics):
+        print(d.render(), file=sys.stderr)
+
+
+def _clip(diff: str, limit: int = 40) -> str:
+    lines = diff.splitlines()
+    return "\n".join(lines[:limit] + ([f"  … {len(lines) - limit} more diff lines"] if len(lines) > limit else []))
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

@@ -1,0 +1,61 @@
+"""Diagnostics as values: every stage returns them, the CLI prints and counts them."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import Enum
+
+
+class Severity(str, Enum):
+    ERROR = "error"
+    WARNING = "warning"
+    INFO = "info"
+
+
+@dataclass(frozen=True, slots=True)
+class Location:
+    """Where a spec node lives: the file as the user named it, a JSON pointer, and a line if known."""
+
+    file: str
+    pointer: str = ""
+    line: int | None = None
+    col: int | None = None
+
+    def render(self) -> str:
+        if self.line is None:
+            return f"{self.file}:{self.pointer or '#'}"
+        return f"{self.file}:{self.line}:{self.col or 1}"
+
+
+@dataclass(frozen=True, slots=True)
+class Diagnostic:
+    severity: Severity
+    code: str
+    message: str
+    location: Location
+
+    def render(self) -> str:
+        where = self.location.render()
+        pointer = self.location.pointer
+        suffix = f" (at {pointer})" if pointer and self.location.line is not None else ""
+        return f"{where}: {self.severity.value}[{self.code}]: {self.message}{suffix}"
+
+    def sort_key(self) -> tuple[str, int, int, str, str]:
+        loc = self.location
+        return (loc.file, loc.line or 0, loc.col or 0, self.code, self.message)
+
+
+class SpecError(Exception):
+    """Unusable input (missing file, bad YAML, unresolved $ref): the run stops with exit 2."""
+
+    def __init__(self, diagnostic: Diagnostic) -> None:
+        super().__init__(diagnostic.render())
+        self.diagnostic = diagnostic
+
+
+def error(code: str, message: str, location: Location) -> SpecError:
+    return SpecError(Diagnostic(Severity.ERROR, code, message, location))
+
+
+def sorted_diagnostics(diags: list[Diagnostic] | tuple[Diagnostic, ...]) -> list[Diagnostic]:
+    return sorted(set(diags), key=Diagnostic.sort_key)

@@ -1,0 +1,168 @@
+"""The intermediate model: what normalize produces and every later stage reads.
+
+Frozen, tuple-valued, built once in spec order. Every name in it is final (class, module,
+attribute, JSON alias); templates never compute names. Every node keeps its `Location`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Union
+
+from .diagnostics import Diagnostic, Location
+
+JsonValue = Union[None, bool, int, float, str, list["JsonValue"], dict[str, "JsonValue"]]
+
+
+@dataclass(frozen=True, slots=True)
+class Constraints:
+    """Validation keywords, already in pydantic's vocabulary (`max_length`, `ge`, …)."""
+
+    items: tuple[tuple[str, JsonValue], ...] = ()
+
+    def __bool__(self) -> bool:
+        return bool(self.items)
+
+
+NO_CONSTRAINTS = Constraints()
+
+
+# ---- TypeRef: a small sum type --------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Primitive:
+    """`str`, `int`, `float`, `bool`, `bytes`, `datetime` or `date`; `format` kept for docs."""
+
+    kind: str
+    format: str | None = None
+    constraints: Constraints = NO_CONSTRAINTS
+
+
+@dataclass(frozen=True, slots=True)
+class AnyType:
+    """A schema that allows any JSON value."""
+
+
+@dataclass(frozen=True, slots=True)
+class NullType:
+    """JSON null: a member of a nullable union."""
+
+
+@dataclass(frozen=True, slots=True)
+class LiteralOf:
+    """An enum or a constant: the exact JSON values allowed."""
+
+    values: tuple[str | int | float | bool, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class ArrayOf:
+    item: TypeRef
+    constraints: Constraints = NO_CONSTRAINTS
+
+
+@dataclass(frozen=True, slots=True)
+class MapOf:
+    """A JSON object used as a dictionary (`additionalProperties`)."""
+
+    value: TypeRef
+    key: Primitive = Primitive("str")
+    constraints: Constraints = NO_CONSTRAINTS
+
+
+@dataclass(frozen=True, slots=True)
+class ModelRef:
+    """A named type: a class or an alias, defined in `module` (a module of the types package)."""
+
+    name: str
+    module: str
+
+
+@dataclass(frozen=True, slots=True)
+class UnionOf:
+    """`oneOf`/`anyOf`/nullable; `discriminator` is the JSON property that tells members apart."""
+
+    members: tuple[TypeRef, ...]
+    discriminator: str | None = None
+
+
+TypeRef = Union[Primitive, AnyType, NullType, LiteralOf, ArrayOf, MapOf, ModelRef, UnionOf]
+
+
+# ---- Models -----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Field:
+    name: str
+    """The Python attribute name."""
+    alias: str
+    """The JSON property name."""
+    type: TypeRef
+    required: bool
+    description: str | None
+    default: JsonValue
+    has_default: bool
+    deprecated: bool
+    read_only: bool
+    write_only: bool
+    example: JsonValue
+    has_example: bool
+    location: Location
+
+
+@dataclass(frozen=True, slots=True)
+class ObjectModel:
+    """A pydantic class."""
+
+    name: str
+    description: str | None
+    fields: tuple[Field, ...]
+    extra: TypeRef | None
+    """The type of additional properties, when the schema allows typed ones."""
+    location: Location
+
+
+@dataclass(frozen=True, slots=True)
+class AliasModel:
+    """A type alias (`Metadata = dict[str, str] | None`): a schema that is not an object."""
+
+    name: str
+    description: str | None
+    type: TypeRef
+    location: Location
+
+
+Model = Union[ObjectModel, AliasModel]
+
+
+@dataclass(frozen=True, slots=True)
+class SchemaModule:
+    """One module of the types package: a component schema and the inline models it owns."""
+
+    module: str
+    component: str
+    """The component's key in the spec."""
+    primary: Model
+    inline: tuple[Model, ...]
+    example: JsonValue
+    has_example: bool
+
+
+@dataclass(frozen=True, slots=True)
+class Api:
+    title: str
+    version: str
+    description: str | None
+    package: str
+    spec_name: str
+    """The spec's file name, for provenance headers."""
+    servers: tuple[str, ...]
+    schemas: tuple[SchemaModule, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Normalized:
+    api: Api
+    diagnostics: tuple[Diagnostic, ...]

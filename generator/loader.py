@@ -1,0 +1,170 @@
+"""Load stage: a spec path becomes raw document trees, every file reachable through `$ref` included.
+
+Nothing here interprets OpenAPI; it reads files, parses them, and can later say on which line a
+JSON pointer sits (parsing marks only when a diagnostic needs them, since marks cost a second parse).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import unquote
+
+import yaml
+
+from .diagnostics import Diagnostic, Location, Severity, SpecError, error
+from .yaml12 import compose_yaml, load_yaml
+
+MAX_SPEC_BYTES = 64 * 1024 * 1024
+
+
+def split_pointer(pointer: str) -> list[str]:
+    """`#/a/b~1c` → ["a", "b/c"] (RFC 6901, with the URI fragment's percent-encoding undone)."""
+    body = unquote(pointer.lstrip("#"))
+    if not body:
+        return []
+    return [p.replace("~1", "/").replace("~0", "~") for p in body.lstrip("/").split("/")]
+
+
+def join_pointer(base: str, *parts: str | int) -> str:
+    escaped = (str(p).replace("~", "~0").replace("/", "~1") for p in parts)
+    return "/".join([base or "#", *escaped])
+
+
+@dataclass
+class Document:
+    """Every file of a spec, parsed, keyed by absolute path; `root` is the file the user named."""
+
+    root: str
+    trees: dict[str, Any]
+    texts: dict[str, str]
+    display: dict[str, str]
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+    _nodes: dict[str, Any] = field(default_factory=dict, repr=False)
+
+    def locate(self, file: str, pointer: str) -> Location:
+        """The file and line of a pointer; the line of a mapping entry is its key's line."""
+        shown = self.display.get(file, file)
+        node = self._node_tree(file)
+        if node is None:
+            return Location(shown, pointer)
+        mark = node.start_mark
+        for part in split_pointer(pointer):
+            if isinstance(node, yaml.MappingNode):
+                entry = next((kv for kv in node.value if kv[0].value == part), None)
+                if entry is None:
+                    break
+                mark, node = entry[0].start_mark, entry[1]
+            elif isinstance(node, yaml.SequenceNode) and part.isdigit() and int(part) < len(node.value):
+                node = node.value[int(part)]
+                mark = node.start_mark
+            else:
+                break
+        return Location(shown, pointer, mark.line + 1, mark.column + 1)
+
+    def _node_tree(self, file: str) -> Any:
+        if file not in self._nodes:
+            try:
+                self._nodes[file] = compose_yaml(self.texts[file])
+            except (yaml.YAMLError, KeyError):
+                self._nodes[file] = None
+        return self._nodes[file]
+
+
+def _display_name(path: str) -> str:
+    rel = os.path.relpath(path)
+    return path if rel.startswith("..") else rel
+
+
+def _parse(path: str, text: str, shown: str) -> tuple[Any, list[Diagnostic]]:
+    if path.endswith(".json"):
+        try:
+            return json.loads(text), []
+        except json.JSONDecodeError as exc:
+            where = Location(shown, "", exc.lineno, exc.colno)
+            raise error("invalid-json", f"invalid JSON: {exc.msg}", where) from None
+    try:
+        data, duplicates = load_yaml(text)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        where = Location(shown, "", mark.line + 1 if mark else None, mark.column + 1 if mark else None)
+        problem = " ".join(str(exc.problem or exc.context or "cannot parse").split())
+        raise error("invalid-yaml", f"invalid YAML: {problem}", where) from None
+    except yaml.YAMLError as exc:
+        raise error("invalid-yaml", f"invalid YAML: {' '.join(str(exc).split())}", Location(shown)) from None
+    diags = [
+        Diagnostic(Severity.WARNING, "duplicate-key", f"duplicate key {key!r}: the last one wins", Location(shown, "", line, col))
+        for key, line, col in duplicates
+    ]
+    return data, diags
+
+
+def _read(path: str, shown: str, referrer: Location | None) -> str:
+    where = referrer or Location(shown)
+    try:
+        size = os.path.getsize(path)
+        if size > MAX_SPEC_BYTES:
+            raise error("file-too-large", f"{shown} is {size} bytes, over the {MAX_SPEC_BYTES}-byte limit", where)
+        with open(path, "rb") as fh:
+            raw = fh.read()
+    except FileNotFoundError:
+        raise error("file-not-found", f"no such file: {shown}", where) from None
+    except IsADirectoryError:
+        raise error("file-not-found", f"{shown} is a directory, not a spec file", where) from None
+    except OSError as exc:
+        raise error("file-unreadable", f"cannot read {shown}: {exc.strerror}", where) from None
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise error("invalid-encoding", f"{shown} is not UTF-8 (byte {exc.start})", where) from None
+
+
+def _external_refs(tree: Any, pointer: str = "#") -> list[tuple[str, str]]:
+    """(ref value, pointer of the $ref) for every `$ref` that names another file."""
+    found: list[tuple[str, str]] = []
+    stack: list[tuple[Any, str]] = [(tree, pointer)]
+    while stack:
+        node, where = stack.pop()
+        if isinstance(node, dict):
+            ref = node.get("$ref")
+            if isinstance(ref, str) and not ref.startswith("#"):
+                found.append((ref, where))
+            stack.extend((v, join_pointer(where, k)) for k, v in node.items())
+        elif isinstance(node, list):
+            stack.extend((v, join_pointer(where, i)) for i, v in enumerate(node))
+    return found
+
+
+def ref_file(ref: str, base_file: str) -> str:
+    """The absolute path a `$ref` points into (the base file itself for local refs)."""
+    target = ref.split("#", 1)[0]
+    if not target:
+        return base_file
+    return os.path.normpath(os.path.join(os.path.dirname(base_file), unquote(target)))
+
+
+def load(path: str) -> Document:
+    """Read the spec at `path` and every file its `$ref`s reach."""
+    root = os.path.abspath(path)
+    doc = Document(root=root, trees={}, texts={}, display={})
+    queue: list[tuple[str, Location | None]] = [(root, None)]
+    while queue:
+        file, referrer = queue.pop(0)
+        if file in doc.trees:
+            continue
+        shown = _display_name(file) if file != root else path
+        doc.display[file] = shown
+        text = _read(file, shown, referrer)
+        doc.texts[file] = text
+        tree, diags = _parse(file, text, shown)
+        doc.trees[file] = tree
+        doc.diagnostics.extend(diags)
+        for ref, where in _external_refs(tree):
+            if "://" in ref.split("#", 1)[0]:
+                raise error("remote-ref", f"remote $ref {ref!r} is not supported", doc.locate(file, where))
+            queue.append((ref_file(ref, file), doc.locate(file, where)))
+    if not isinstance(doc.trees[root], dict):
+        raise error("not-openapi", f"{path} is not an OpenAPI document (top level is not a mapping)", Location(path))
+    return doc

@@ -1,0 +1,117 @@
+"""Naming: every name specloom emits comes from these pure functions and one allocator rule.
+
+The pipeline: sanitize (fold to ASCII, drop what cannot be in an identifier) → split words
+(camelCase, acronyms, digits, separators) → snake_case or PascalCase → fix reserved words.
+Collisions are resolved only in `NameAllocator`, with one rule: the first comer (in spec order)
+keeps the name, later ones get the smallest free numeric suffix 2, 3, … Names are compared
+case-insensitively, so two names never differ only in case (they become file names on
+case-insensitive file systems).
+"""
+
+from __future__ import annotations
+
+import keyword
+import re
+import unicodedata
+from collections.abc import Iterable
+
+_WORD = re.compile(r"[A-Z]+(?=[A-Z][a-z])|[A-Z]?[a-z]+[0-9]*|[A-Z]+[0-9]*|[0-9]+")
+
+# Names a generated module uses itself: a class or alias must never shadow them.
+RESERVED_CLASS_NAMES = frozenset(
+    {"BaseModel", "Field", "ConfigDict", "Literal", "Any", "Annotated", "Union", "Optional",
+     "TypeAlias", "List", "Dict", "None", "True", "False"}
+)
+# Names that are attributes of pydantic.BaseModel, or builtins and types that annotations use:
+# a field named like these would shadow a method or break annotation evaluation.
+RESERVED_FIELD_NAMES = frozenset(
+    {"model_config", "model_fields", "model_computed_fields", "model_extra", "model_fields_set",
+     "model_construct", "model_copy", "model_dump", "model_dump_json", "model_json_schema",
+     "model_parametrized_name", "model_post_init", "model_rebuild", "model_validate",
+     "model_validate_json", "model_validate_strings", "dict", "json", "copy", "parse_obj",
+     "parse_raw", "parse_file", "from_orm", "construct", "schema", "schema_json", "validate",
+     "update_forward_refs", "fields", "str", "int", "float", "bool", "bytes", "list", "self"}
+)
+# Windows device names cannot be file names, whatever the extension.
+RESERVED_FILE_STEMS = frozenset(
+    {"con", "prn", "aux", "nul", *(f"com{i}" for i in range(10)), *(f"lpt{i}" for i in range(10))}
+)
+
+
+def ascii_fold(text: str) -> str:
+    """Unicode to its closest ASCII letters (é → e); characters with no ASCII form are dropped."""
+    return unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
+
+
+def split_words(text: str) -> list[str]:
+    """`vectorStoreID-2x` → ["vector", "Store", "ID", "2", "x"]."""
+    return _WORD.findall(ascii_fold(text))
+
+
+def snake_case(text: str) -> str:
+    return "_".join(w.lower() for w in split_words(text))
+
+
+def pascal_case(text: str) -> str:
+    out = []
+    for word in split_words(text):
+        # Keep all-caps acronyms readable but regular: `ID` → `Id`, `HTTPServer` → `HttpServer`.
+        out.append(word[:1].upper() + word[1:].lower())
+    return "".join(out)
+
+
+def _fix(name: str, *, fallback: str, digit_prefix: str, reserved: frozenset[str]) -> str:
+    if not name:
+        name = fallback
+    if name[0].isdigit():
+        name = digit_prefix + name
+    if keyword.iskeyword(name) or name in reserved or name.lower() in RESERVED_FILE_STEMS:
+        name += "_"
+    return name
+
+
+def class_name(raw: str) -> str:
+    """A PascalCase class name: `vector_store.file-batch` → `VectorStoreFileBatch`.
+
+    A name that already is a PascalCase ASCII identifier (`HTTPValidationError`) is kept as the
+    spec spells it, so users find the spec's names in the SDK.
+    """
+    kept = raw.isascii() and raw.isidentifier() and raw[0].isupper() and "_" not in raw
+    return _fix(raw if kept else pascal_case(raw), fallback="Model", digit_prefix="Model", reserved=RESERVED_CLASS_NAMES)
+
+
+def field_name(raw: str) -> str:
+    """A snake_case attribute name; never leading underscores (pydantic makes those private)."""
+    return _fix(snake_case(raw), fallback="field", digit_prefix="field_", reserved=RESERVED_FIELD_NAMES)
+
+
+def module_name(raw: str) -> str:
+    """A snake_case module name that is importable and a safe file name."""
+    return _fix(snake_case(raw), fallback="module", digit_prefix="m_", reserved=frozenset({"init"}))
+
+
+def package_name(raw: str) -> str:
+    """A distribution's import name from a title: `OpenAI Batches` → `openai_batches`."""
+    name = "_".join(w.lower() for w in re.findall(r"[A-Za-z0-9]+", ascii_fold(raw)))
+    return _fix(name, fallback="api_client", digit_prefix="api_", reserved=frozenset())
+
+
+class NameAllocator:
+    """Hands out unique names in one scope; see the module docstring for the rule."""
+
+    def __init__(self, reserved: Iterable[str] = ()) -> None:
+        self._taken: set[str] = {name.casefold() for name in reserved}
+
+    def reserve(self, name: str) -> None:
+        self._taken.add(name.casefold())
+
+    def taken(self, name: str) -> bool:
+        return name.casefold() in self._taken
+
+    def allocate(self, name: str) -> str:
+        candidate, n = name, 1
+        while candidate.casefold() in self._taken:
+            n += 1
+            candidate = f"{name}{n}"
+        self._taken.add(candidate.casefold())
+        return candidate

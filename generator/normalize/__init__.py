@@ -1,0 +1,121 @@
+"""Normalize stage: raw document trees → a frozen `ir.Api` plus diagnostics. Pure: no I/O."""
+
+from __future__ import annotations
+
+import os
+from typing import Any
+
+from .. import ir
+from ..diagnostics import Diagnostic, Severity, error
+from ..loader import Document, join_pointer
+from ..names import NameAllocator, class_name, module_name, package_name
+from .refs import Node, Resolver
+from .schemas import Converter, ModuleScope
+
+
+def normalize(doc: Document, *, package: str | None = None) -> ir.Normalized:
+    resolver = Resolver(doc)
+    root = doc.trees[doc.root]
+    _check_version(doc, root)
+    info = root.get("info") if isinstance(root.get("info"), dict) else {}
+    title = str(info.get("title") or "API")
+    components = _component_nodes(resolver)
+    refs = _allocate(components)
+    converter = Converter(resolver, {k: r for k, (_, r) in refs.items()}, doc.locate)
+    modules = [_schema_module(converter, resolver, key, node, refs) for key, node in components]
+    api = ir.Api(
+        title=title,
+        version=str(info.get("version") or ""),
+        description=info.get("description") if isinstance(info.get("description"), str) else None,
+        package=package or package_name(title),
+        spec_name=os.path.basename(doc.root),
+        servers=_servers(root),
+        schemas=tuple(modules),
+    )
+    return ir.Normalized(api, tuple(doc.diagnostics) + tuple(converter.diagnostics))
+
+
+def _check_version(doc: Document, root: dict[str, Any]) -> None:
+    version = root.get("openapi") or root.get("swagger")
+    if not isinstance(version, str) or not version.startswith(("3.0", "3.1", "2.0")):
+        raise error("not-openapi", f"unsupported or missing `openapi` version: {version!r} (3.0, 3.1 or Swagger 2.0 expected)",
+                    doc.locate(doc.root, "#/openapi" if "openapi" in root else "#"))
+
+
+def _component_nodes(resolver: Resolver) -> list[tuple[str, Node]]:
+    """(key, node) of every named schema, in spec order: 3.x components or 2.0 definitions."""
+    root = resolver.root()
+    if isinstance(root.value.get("components"), dict) and isinstance(root.value["components"].get("schemas"), dict):
+        base = resolver.child(root, "components", "schemas")
+    elif isinstance(root.value.get("definitions"), dict):
+        base = resolver.child(root, "definitions")
+    else:
+        return []
+    return [(key, resolver.child(base, key)) for key in base.value]
+
+
+def _allocate(components: list[tuple[str, Node]]) -> dict[str, tuple[str, ir.ModelRef]]:
+    """Final class and module names for every component, first come first served."""
+    classes, modules = NameAllocator(), NameAllocator()
+    out: dict[str, tuple[str, ir.ModelRef]] = {}
+    for key, node in components:
+        name = classes.allocate(class_name(key))
+        module = modules.allocate(module_name(name))
+        out[f"{node.file}{node.pointer}"] = (key, ir.ModelRef(name, module))
+    return out
+
+
+def _schema_module(converter: Converter, resolver: Resolver, key: str, node: Node,
+                   refs: dict[str, tuple[str, ir.ModelRef]]) -> ir.SchemaModule:
+    ref = refs[f"{node.file}{node.pointer}"][1]
+    reserved = {ref.name, *(refs[k][1].name for k in _referenced_components(resolver, node, refs))}
+    scope = ModuleScope(ref.module, NameAllocator(reserved), self_ref=ref)
+    primary = converter.component(node, ref, scope)
+    schema = node.value if isinstance(node.value, dict) else {}
+    example, has_example = _example(schema)
+    return ir.SchemaModule(ref.module, key, primary, tuple(scope.models), example, has_example)
+
+
+def _referenced_components(resolver: Resolver, node: Node, refs: dict[str, Any]) -> list[str]:
+    """Components a schema refers to (through inline refs too): their names are taken in its module."""
+    found: list[str] = []
+    seen: set[str] = set()
+    stack = [node]
+    while stack:
+        current = stack.pop()
+        value = current.value
+        if isinstance(value, dict):
+            if isinstance(value.get("$ref"), str):
+                target = resolver.target(current)
+                key = f"{target.file}{target.pointer}"
+                if key in refs:
+                    found.append(key)
+                elif key not in seen:
+                    seen.add(key)
+                    stack.append(target)
+            stack.extend(Node(current.file, join_pointer(current.pointer, k), v) for k, v in value.items() if k != "$ref")
+        elif isinstance(value, list):
+            stack.extend(Node(current.file, join_pointer(current.pointer, i), v) for i, v in enumerate(value))
+    return found
+
+
+def _example(schema: dict[str, Any]) -> tuple[Any, bool]:
+    if "example" in schema:
+        return schema["example"], True
+    examples = schema.get("examples")
+    if isinstance(examples, list) and examples:
+        return examples[0], True
+    return None, False
+
+
+def _servers(root: dict[str, Any]) -> tuple[str, ...]:
+    servers = root.get("servers")
+    if isinstance(servers, list):
+        return tuple(s["url"] for s in servers if isinstance(s, dict) and isinstance(s.get("url"), str))
+    if isinstance(root.get("host"), str):  # Swagger 2.0
+        schemes = root.get("schemes") or ["https"]
+        return (f"{schemes[0]}://{root['host']}{root.get('basePath') or ''}",)
+    return ()
+
+
+__all__ = ["normalize", "Diagnostic", "Severity"]

@@ -1,0 +1,68 @@
+"""Reference resolution over the loaded document: `$ref` → (file, pointer, node)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from ..diagnostics import SpecError, error
+from ..loader import Document, join_pointer, ref_file, split_pointer
+
+MAX_REF_HOPS = 64
+
+
+@dataclass(frozen=True, slots=True)
+class Node:
+    """A spec node and where it lives: the absolute file path and a JSON pointer in it."""
+
+    file: str
+    pointer: str
+    value: Any
+
+
+class Resolver:
+    def __init__(self, doc: Document) -> None:
+        self.doc = doc
+
+    def root(self) -> Node:
+        return Node(self.doc.root, "#", self.doc.trees[self.doc.root])
+
+    def child(self, node: Node, *parts: str | int) -> Node:
+        value = node.value
+        for part in parts:
+            value = value[part]
+        return Node(node.file, join_pointer(node.pointer, *parts), value)
+
+    def resolve(self, node: Node) -> Node:
+        """Follow `$ref` (and refs whose target is itself a `$ref`) to a concrete node."""
+        hops = 0
+        while isinstance(node.value, dict) and isinstance(node.value.get("$ref"), str):
+            hops += 1
+            if hops > MAX_REF_HOPS:
+                raise error("ref-chain", f"$ref chain longer than {MAX_REF_HOPS} hops (a cycle of refs?)",
+                            self.doc.locate(node.file, node.pointer))
+            node = self.target(node)
+        return node
+
+    def target(self, node: Node) -> Node:
+        """The node one `$ref` names, walking through refs met along the pointer's path."""
+        ref = node.value["$ref"]
+        file = ref_file(ref, node.file)
+        fragment = ref.split("#", 1)[1] if "#" in ref else ""
+        if file not in self.doc.trees:
+            raise self._unresolved(node, ref)
+        current = Node(file, "#", self.doc.trees[file])
+        for part in split_pointer(fragment):
+            current = self.resolve(current) if part != "$ref" else current
+            value = current.value
+            if isinstance(value, dict) and part in value:
+                current = Node(current.file, join_pointer(current.pointer, part), value[part])
+            elif isinstance(value, list) and part.isdigit() and int(part) < len(value):
+                current = Node(current.file, join_pointer(current.pointer, part), value[int(part)])
+            else:
+                raise self._unresolved(node, ref)
+        return current
+
+    def _unresolved(self, node: Node, ref: str) -> SpecError:
+        where = self.doc.locate(node.file, join_pointer(node.pointer, "$ref"))
+        return error("unresolved-ref", f"$ref {ref!r} does not resolve", where)

@@ -1,0 +1,364 @@
+"""Schema conversion: a raw schema node becomes a `TypeRef`, inline objects become models.
+
+One `Converter` serves a whole spec; a `ModuleScope` collects the inline models of the
+component being converted and allocates their names in that module's namespace.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from .. import ir
+from ..diagnostics import Diagnostic, Location, Severity
+from ..loader import join_pointer
+from ..names import NameAllocator, class_name, field_name
+from .consts import check_const_description
+from .refs import Node, Resolver
+from .shapes import Shape, const_values, is_null_schema, is_objectlike, merge_shape, ref_wrapper, schema_types
+
+_PRIMITIVES = {"string": "str", "integer": "int", "number": "float", "boolean": "bool"}
+_STRING_FORMATS = {"date-time": "datetime", "date": "date", "binary": "bytes"}
+_CONSTRAINTS = {
+    "str": {"minLength": "min_length", "maxLength": "max_length", "pattern": "pattern"},
+    "int": {"minimum": "ge", "maximum": "le", "multipleOf": "multiple_of"},
+    "sized": {"minItems": "min_length", "maxItems": "max_length",
+              "minProperties": "min_length", "maxProperties": "max_length"},
+}
+_CONSTRAINTS["float"] = _CONSTRAINTS["int"]
+
+
+@dataclass
+class ModuleScope:
+    """The namespace of one generated module: its models, in order, and the names it uses."""
+
+    module: str
+    names: NameAllocator
+    models: list[ir.Model] = field(default_factory=list)
+    self_ref: ir.ModelRef | None = None
+    """The component being converted: what `$recursiveRef: "#"` means."""
+
+
+Locate = Callable[[str, str], Location]
+
+
+class Converter:
+    def __init__(self, resolver: Resolver, components: dict[str, ir.ModelRef], locate: Locate) -> None:
+        self.resolver = resolver
+        self.components = components
+        self.locate = locate
+        self.diagnostics: list[Diagnostic] = []
+        self._inlining: set[str] = set()
+
+    # ---- entry points -----------------------------------------------------------------------
+
+    def component(self, node: Node, ref: ir.ModelRef, scope: ModuleScope) -> ir.Model:
+        """The primary model of a component: a class for objects, an alias for anything else."""
+        schema = node.value
+        where = self.where(node)
+        description = schema.get("description") if isinstance(schema, dict) else None
+        if isinstance(schema, dict) and "$ref" not in schema and ref_wrapper(schema) is None and is_objectlike(schema) \
+                and not (schema.get("oneOf") or schema.get("anyOf")):
+            shape = merge_shape(self.resolver, node)
+            if shape.properties or not self._map_like(shape):
+                return self.object_model(node, shape, ref.name, "", scope)
+        return ir.AliasModel(ref.name, _text(description) or self._member_description(node), self.type_of(node, scope, ref.name), where)
+
+    def _member_description(self, node: Node) -> str | None:
+        """`anyOf: [{description: …, type: object}, {type: "null"}]` (OpenAI's Metadata): the one
+        real member's description describes the whole."""
+        schema = node.value if isinstance(node.value, dict) else {}
+        members = schema.get("anyOf") or schema.get("oneOf")
+        if not isinstance(members, list):
+            return None
+        concrete = [m for m in members if not is_null_schema(m)]
+        return _text(concrete[0].get("description")) if len(concrete) == 1 and isinstance(concrete[0], dict) else None
+
+    def type_of(self, node: Node, scope: ModuleScope, hint: str) -> ir.TypeRef:
+        schema = node.value
+        if schema is True or schema == {} or schema is None:
+            return ir.AnyType()
+        if not isinstance(schema, dict):
+            self.warn("invalid-schema", f"a schema must be an object or a boolean, not {type(schema).__name__}", node)
+            return ir.AnyType()
+        nullable = schema.get("nullable") is True
+        result = self._body(node, scope, hint)
+        return nullable_of(result) if nullable else result
+
+    # ---- dispatch ---------------------------------------------------------------------------
+
+    def _body(self, node: Node, scope: ModuleScope, hint: str) -> ir.TypeRef:
+        schema = node.value
+        if "$ref" in schema:
+            return self._ref(node, scope, hint)
+        if "$recursiveRef" in schema or "$dynamicRef" in schema:
+            return scope.self_ref or ir.AnyType()
+        wrapped = ref_wrapper(schema)
+        if wrapped is not None:
+            index = schema["allOf"].index(wrapped)
+            return self._ref(self.resolver.child(node, "allOf", index), scope, hint)
+        if "allOf" in schema:
+            return self._all_of(node, scope, hint)
+        if isinstance(schema.get("oneOf"), list) or isinstance(schema.get("anyOf"), list):
+            return self._union(node, scope, hint)
+        if "const" in schema:
+            return _literal([schema["const"]]) or ir.AnyType()
+        if isinstance(schema.get("enum"), list) and schema["enum"]:
+            literal = _literal(schema["enum"])
+            if literal is not None:
+                return literal
+        types = schema_types(schema)
+        concrete = [t for t in types if t != "null"]
+        if len(concrete) > 1:
+            members = [self._typed(node, scope, hint, t) for t in concrete]
+            result: ir.TypeRef = ir.UnionOf(tuple(_dedupe(members)))
+        else:
+            result = self._typed(node, scope, hint, concrete[0] if concrete else _implied_type(schema))
+        return nullable_of(result) if "null" in types else result
+
+    def _typed(self, node: Node, scope: ModuleScope, hint: str, json_type: str | None) -> ir.TypeRef:
+        schema = node.value
+        if json_type in _PRIMITIVES:
+            kind = _PRIMITIVES[json_type]
+            fmt = schema.get("format") if isinstance(schema.get("format"), str) else None
+            if kind == "str" and fmt in _STRING_FORMATS:
+                return ir.Primitive(_STRING_FORMATS[fmt], fmt)
+            return ir.Primitive(kind, fmt, self._constraints(node, kind))
+        if json_type == "array":
+            items = self.resolver.child(node, "items") if "items" in schema else Node(node.file, node.pointer, {})
+            item = self.type_of(items, scope, hint)
+            return ir.ArrayOf(item, self._constraints(node, "sized"))
+        if json_type == "object":
+            return self._object(node, scope, hint)
+        return ir.AnyType()
+
+    # ---- references and composition ---------------------------------------------------------
+
+    def _ref(self, node: Node, scope: ModuleScope, hint: str) -> ir.TypeRef:
+        target = self.resolver.target(node)
+        named = self.components.get(f"{target.file}{target.pointer}")
+        if named is not None:
+            return named
+        key = f"{target.file}{target.pointer}"
+        if key in self._inlining:
+            self.warn("recursive-inline", "an inline schema refers to itself; typed as Any", node)
+            return ir.AnyType()
+        self._inlining.add(key)
+        try:
+            return self.type_of(target, scope, hint)
+        finally:
+            self._inlining.discard(key)
+
+    def _all_of(self, node: Node, scope: ModuleScope, hint: str) -> ir.TypeRef:
+        shape = merge_shape(self.resolver, node)
+        if shape.unmerged and not shape.properties:
+            # `allOf: [oneOf…]` or a primitive with annotations: the one real member is the type.
+            return self.type_of(shape.unmerged[0], scope, hint)
+        if shape.unmerged:
+            self.warn("allof-unmerged", "allOf mixes objects with non-object schemas; the non-object ones are ignored", node)
+        if not shape.properties and self._map_like(shape):
+            return self._map(node, shape.keywords, scope, hint)
+        name = scope.names.allocate(class_name(hint))
+        scope.models.append(self.object_model(node, shape, name, name, scope))
+        return ir.ModelRef(name, scope.module)
+
+    def _union(self, node: Node, scope: ModuleScope, hint: str) -> ir.TypeRef:
+        schema = node.value
+        key = "oneOf" if isinstance(schema.get("oneOf"), list) else "anyOf"
+        members: list[ir.TypeRef] = []
+        member_nodes: list[Node] = []
+        nullable = False
+        for i, member in enumerate(schema[key]):
+            member_node = self.resolver.child(node, key, i)
+            if is_null_schema(member):
+                nullable = True
+                continue
+            members.append(self.type_of(member_node, scope, _variant_hint(hint, member, i)))
+            member_nodes.append(member_node)
+        members = _dedupe(members)
+        if not members:
+            return ir.NullType() if nullable else ir.AnyType()
+        if len(members) == 1:
+            result = members[0]
+        else:
+            result = ir.UnionOf(tuple(members), self._discriminator(node, member_nodes))
+        return nullable_of(result) if nullable else result
+
+    def _discriminator(self, node: Node, members: list[Node]) -> str | None:
+        """The property that tells members apart, declared or inferred, if pydantic can use it.
+
+        Every member must be an object whose property holds distinct constants; a declared
+        `mapping` is not needed (the OpenAI spec has none: its values are the members' `type`
+        constants, not schema names).
+        """
+        declared = node.value.get("discriminator")
+        names = [declared["propertyName"]] if isinstance(declared, dict) and isinstance(declared.get("propertyName"), str) else []
+        candidates = names or ["type", "object", "kind"]
+        for prop in candidates:
+            seen: set[Any] = set()
+            usable = True
+            for member in members:
+                resolved = self.resolver.resolve(member)
+                if not is_objectlike(resolved.value) or resolved.value.get("oneOf") or resolved.value.get("anyOf"):
+                    usable = False
+                    break
+                found = const_values(self.resolver, resolved, prop)
+                if found is None or (len(found[0]) > 1 and not found[1]) or seen.intersection(found[0]):
+                    usable = False
+                    break
+                seen.update(found[0])
+            if usable:
+                return prop
+        if names:
+            self.warn("discriminator-unusable",
+                      f"discriminator {names[0]!r} is not a distinct constant in every member; generated as a plain union", node)
+        return None
+
+    # ---- objects ----------------------------------------------------------------------------
+
+    def _map_like(self, shape: Shape) -> bool:
+        additional = shape.keywords.get("additionalProperties")
+        return additional is not None and additional is not False
+
+    def _object(self, node: Node, scope: ModuleScope, hint: str) -> ir.TypeRef:
+        schema = node.value
+        if not schema.get("properties"):
+            return self._map(node, schema, scope, hint)
+        name = scope.names.allocate(class_name(hint))
+        scope.models.append(self.object_model(node, merge_shape(self.resolver, node), name, name, scope))
+        return ir.ModelRef(name, scope.module)
+
+    def _map(self, node: Node, keywords: dict[str, Any], scope: ModuleScope, hint: str) -> ir.TypeRef:
+        additional = keywords.get("additionalProperties")
+        value: ir.TypeRef = ir.AnyType()
+        if isinstance(additional, dict):
+            value = self.type_of(Node(node.file, join_pointer(node.pointer, "additionalProperties"), additional), scope, hint)
+        key = ir.Primitive("str")
+        names = keywords.get("propertyNames")
+        if isinstance(names, dict):
+            key = ir.Primitive("str", None, self._constraints(Node(node.file, node.pointer, names), "str"))
+        return ir.MapOf(value, key, self._constraints(Node(node.file, node.pointer, keywords), "sized"))
+
+    def object_model(self, node: Node, shape: Shape, name: str, prefix: str, scope: ModuleScope) -> ir.ObjectModel:
+        for dup in shape.duplicate_required:
+            self.warn("duplicate-required", f"{dup!r} is listed twice in `required`", node)
+        attrs = NameAllocator()
+        fields = []
+        for prop, sub in shape.properties.items():
+            fields.append(self._field(prop, sub, attrs, prop in shape.required, prefix, scope))
+        extra = None
+        additional = shape.keywords.get("additionalProperties")
+        if isinstance(additional, dict) and additional:
+            extra_node = Node(node.file, join_pointer(node.pointer, "additionalProperties"), additional)
+            extra = self.type_of(extra_node, scope, f"{prefix or name}Extra")
+        description = _text(shape.keywords.get("description"))
+        return ir.ObjectModel(name, description, tuple(fields), extra, self.where(node))
+
+    def _field(self, prop: str, sub: Node, attrs: NameAllocator, required: bool, prefix: str, scope: ModuleScope) -> ir.Field:
+        schema = sub.value if isinstance(sub.value, dict) else {}
+        hint = prefix + class_name(prop) if not class_name(prop).startswith(prefix) else class_name(prop)
+        ftype = self.type_of(sub, scope, hint)
+        description = _text(schema.get("description"))
+        if isinstance(ftype, ir.LiteralOf) and len(ftype.values) == 1:
+            claim = check_const_description(description, ftype.values[0])
+            if claim is not None:
+                desc_node = Node(sub.file, join_pointer(sub.pointer, "description"), description)
+                self.warn("const-description-mismatch",
+                          f"description says `{claim.claimed}` but the value is `{ftype.values[0]}`; "
+                          f"the value wins (fix the description: replace `{claim.claimed}` with `{ftype.values[0]}`)",
+                          desc_node)
+                description = claim.corrected
+        has_default = "default" in schema
+        return ir.Field(
+            name=attrs.allocate(field_name(prop)), alias=prop, type=ftype, required=required,
+            description=description, default=schema.get("default"), has_default=has_default,
+            deprecated=schema.get("deprecated") is True, read_only=schema.get("readOnly") is True,
+            write_only=schema.get("writeOnly") is True, example=schema.get("example"),
+            has_example="example" in schema, location=self.where(sub),
+        )
+
+    # ---- helpers ----------------------------------------------------------------------------
+
+    def _constraints(self, node: Node, kind: str) -> ir.Constraints:
+        schema = node.value
+        found: list[tuple[str, ir.JsonValue]] = []
+        for keyword, name in _CONSTRAINTS.get(kind, {}).items():
+            value = schema.get(keyword)
+            if keyword == "pattern":
+                if isinstance(value, str) and _compiles(value):
+                    found.append((name, value))
+                elif value is not None:
+                    self.warn("invalid-pattern", f"pattern {value!r} is not a valid regular expression; not enforced", node)
+            elif isinstance(value, (int, float)) and not isinstance(value, bool):
+                found.append((name, value))
+        if kind in ("int", "float"):
+            found.extend(self._exclusive_bounds(node))
+        return ir.Constraints(tuple(found))
+
+    def _exclusive_bounds(self, node: Node) -> Iterable[tuple[str, ir.JsonValue]]:
+        schema = node.value
+        for keyword, bound, strict, loose in (("exclusiveMinimum", "minimum", "gt", "ge"), ("exclusiveMaximum", "maximum", "lt", "le")):
+            value = schema.get(keyword)
+            if isinstance(value, bool):
+                # OpenAPI 3.0's boolean form; in a 3.1 document it is a mistake real specs make.
+                if value and isinstance(schema.get(bound), (int, float)):
+                    yield strict, schema[bound]
+            elif isinstance(value, (int, float)):
+                yield strict, value
+
+    def where(self, node: Node) -> Location:
+        return Location(self.resolver.doc.display.get(node.file, node.file), node.pointer)
+
+    def warn(self, code: str, message: str, node: Node) -> None:
+        self.diagnostics.append(Diagnostic(Severity.WARNING, code, message, self.locate(node.file, node.pointer)))
+
+
+def nullable_of(t: ir.TypeRef) -> ir.TypeRef:
+    if isinstance(t, (ir.NullType, ir.AnyType)):
+        return t
+    if isinstance(t, ir.UnionOf) and t.discriminator is None:
+        if any(isinstance(m, ir.NullType) for m in t.members):
+            return t
+        return ir.UnionOf((*t.members, ir.NullType()))
+    return ir.UnionOf((t, ir.NullType()))
+
+
+def _literal(values: list[Any]) -> ir.TypeRef | None:
+    concrete = [v for v in values if v is not None]
+    if not concrete or not all(isinstance(v, (str, int, bool)) for v in concrete):
+        return None
+    literal = ir.LiteralOf(tuple(dict.fromkeys(concrete)))
+    return nullable_of(literal) if len(concrete) < len(values) else literal
+
+
+def _implied_type(schema: dict[str, Any]) -> str | None:
+    if "properties" in schema or "additionalProperties" in schema:
+        return "object"
+    if "items" in schema:
+        return "array"
+    return None
+
+
+def _variant_hint(hint: str, member: Any, index: int) -> str:
+    title = member.get("title") if isinstance(member, dict) else None
+    if isinstance(title, str) and class_name(title) != "Model":
+        return class_name(title)
+    return f"{hint}Variant{index + 1}"
+
+
+def _dedupe(members: list[ir.TypeRef]) -> list[ir.TypeRef]:
+    return list(dict.fromkeys(members))
+
+
+def _text(value: Any) -> str | None:
+    return value.strip() if isinstance(value, str) and value.strip() else None
+
+
+def _compiles(pattern: str) -> bool:
+    try:
+        re.compile(pattern)
+    except re.error:
+        return False
+    return True

@@ -1,0 +1,27 @@
+"""The pipeline: load → normalize → plan → render. Chains the stages and does nothing else."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from . import ir
+from .diagnostics import Diagnostic
+from .loader import load
+from .normalize import normalize
+from .plan import plan
+from .render import render
+
+
+@dataclass(frozen=True, slots=True)
+class Build:
+    api: ir.Api
+    files: dict[str, str]
+    diagnostics: tuple[Diagnostic, ...]
+
+
+def build(spec: str, *, package: str | None = None, targets: tuple[str, ...] = ("python", "docs"),
+          templates: tuple[str, ...] = ()) -> Build:
+    """Everything a spec generates, in memory: nothing is written."""
+    normalized = normalize(load(spec), package=package)
+    files = render(plan(normalized.api, targets), templates)
+    return Build(normalized.api, files, normalized.diagnostics)

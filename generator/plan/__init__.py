@@ -1,0 +1,20 @@
+"""Plan stage: IR → the list of output files, each a template and a fully decided context."""
+
+from __future__ import annotations
+
+from .. import ir
+from .common import OutputFile
+from .docs import plan_docs
+from .python import plan_python
+
+TARGETS = {"python": plan_python, "docs": plan_docs}
+
+
+def plan(api: ir.Api, targets: tuple[str, ...] = ("python", "docs")) -> list[OutputFile]:
+    files: list[OutputFile] = []
+    for target in targets:
+        files.extend(TARGETS[target](api))
+    return files
+
+
+__all__ = ["OutputFile", "TARGETS", "plan"]

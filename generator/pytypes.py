@@ -1,0 +1,120 @@
+"""TypeRef → Python: the one place that spells a type as an annotation and lists its imports."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from . import ir
+from .escape import py_str
+
+_PRIMITIVE_SPELLING = {"datetime": "_dt.datetime", "date": "_dt.date"}
+
+
+@dataclass
+class Imports:
+    """What a module's annotations need: names from typing/pydantic and models from elsewhere."""
+
+    typing: set[str] = field(default_factory=set)
+    pydantic: set[str] = field(default_factory=set)
+    datetime: bool = False
+    models: set[tuple[str, str]] = field(default_factory=set)
+    """(module, name) of models defined in other modules of the types package."""
+
+
+def py_literal(value: ir.JsonValue) -> str:
+    """A Python expression for a JSON value."""
+    if isinstance(value, str):
+        return py_str(value)
+    if isinstance(value, bool) or value is None:
+        return repr(value)
+    if isinstance(value, (int, float)):
+        return repr(value) if value == value and value not in (float("inf"), float("-inf")) else f'float("{value}")'
+    if isinstance(value, list):
+        return "[" + ", ".join(py_literal(v) for v in value) + "]"
+    if isinstance(value, dict):
+        return "{" + ", ".join(f"{py_str(str(k))}: {py_literal(v)}" for k, v in value.items()) + "}"
+    raise TypeError(f"not a JSON value: {value!r}")
+
+
+def constraint_args(constraints: ir.Constraints) -> str:
+    return ", ".join(f"{name}={py_literal(value)}" for name, value in constraints.items)
+
+
+def annotation(t: ir.TypeRef, module: str, imports: Imports) -> str:
+    """The annotation for `t` as written in `module`, recording the imports it needs."""
+    match t:
+        case ir.Primitive(kind=kind, constraints=constraints):
+            if kind in ("datetime", "date"):
+                imports.datetime = True
+            return _constrained(_PRIMITIVE_SPELLING.get(kind, kind), constraints, imports)
+        case ir.AnyType():
+            imports.typing.add("Any")
+            return "Any"
+        case ir.NullType():
+            return "None"
+        case ir.LiteralOf(values=values):
+            imports.typing.add("Literal")
+            return "Literal[" + ", ".join(py_literal(v) for v in values) + "]"
+        case ir.ArrayOf(item=item, constraints=constraints):
+            return _constrained(f"list[{annotation(item, module, imports)}]", constraints, imports)
+        case ir.MapOf(value=value, key=key, constraints=constraints):
+            inner = f"dict[{annotation(key, module, imports)}, {annotation(value, module, imports)}]"
+            return _constrained(inner, constraints, imports)
+        case ir.ModelRef(name=name, module=target):
+            if target != module:
+                imports.models.add((target, name))
+            return name
+        case ir.UnionOf(members=members, discriminator=discriminator):
+            joined = " | ".join(annotation(m, module, imports) for m in members)
+            if discriminator is None:
+                return joined
+            imports.typing.add("Annotated")
+            imports.pydantic.add("Field")
+            return f"Annotated[{joined}, Field(discriminator={py_str(discriminator)})]"
+    raise TypeError(f"not a TypeRef: {t!r}")
+
+
+def _constrained(spelling: str, constraints: ir.Constraints, imports: Imports) -> str:
+    if not constraints:
+        return spelling
+    imports.typing.add("Annotated")
+    imports.pydantic.add("Field")
+    return f"Annotated[{spelling}, Field({constraint_args(constraints)})]"
+
+
+def is_nullable(t: ir.TypeRef) -> bool:
+    return isinstance(t, (ir.NullType, ir.AnyType)) or (
+        isinstance(t, ir.UnionOf) and any(isinstance(m, ir.NullType) for m in t.members)
+    )
+
+
+def single_const(t: ir.TypeRef) -> str | int | float | bool | None:
+    if isinstance(t, ir.LiteralOf) and len(t.values) == 1:
+        return t.values[0]
+    return None
+
+
+def default_fits(t: ir.TypeRef, value: ir.JsonValue) -> bool:
+    """Whether a JSON default can be written as a Python default that mypy accepts for `t`."""
+    match t:
+        case ir.AnyType():
+            return True
+        case ir.NullType():
+            return value is None
+        case ir.Primitive(kind="str"):
+            return isinstance(value, str)
+        case ir.Primitive(kind="int"):
+            return isinstance(value, int) and not isinstance(value, bool)
+        case ir.Primitive(kind="float"):
+            return isinstance(value, (int, float)) and not isinstance(value, bool)
+        case ir.Primitive(kind="bool"):
+            return isinstance(value, bool)
+        case ir.LiteralOf(values=values):
+            return any(value == v and type(value) is type(v) for v in values)
+        case ir.ArrayOf(item=item):
+            return isinstance(value, list) and all(default_fits(item, v) for v in value)
+        case ir.MapOf(value=item):
+            return isinstance(value, dict) and all(default_fits(item, v) for v in value.values())
+        case ir.UnionOf(members=members, discriminator=None):
+            return any(default_fits(m, value) for m in members)
+    return False

@@ -1,0 +1,149 @@
+"""Write stage: {path: text} → the output folder, only what changed, and all or nothing.
+
+A manifest in the output folder lists the files specloom owns with their hashes, so a run can
+delete what it generated before and the spec no longer needs, and never touches other files.
+Every changed file is staged beside its target first; only when all are staged are they renamed
+into place, so a failure while writing leaves the previous output as it was.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from dataclasses import dataclass, field
+
+MANIFEST = ".specloom-manifest.json"
+_STAGED = ".specloom-tmp"
+
+
+@dataclass(frozen=True, slots=True)
+class Changes:
+    written: tuple[str, ...] = ()
+    removed: tuple[str, ...] = ()
+    unchanged: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Staleness:
+    stale: tuple[str, ...] = ()
+    missing: tuple[str, ...] = ()
+    extra: tuple[str, ...] = ()
+    diffs: dict[str, str] = field(default_factory=dict)
+
+    def __bool__(self) -> bool:
+        return bool(self.stale or self.missing or self.extra)
+
+
+class UnsafePath(ValueError):
+    pass
+
+
+def digest(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def manifest_text(files: dict[str, str]) -> str:
+    body = {"generator": "specloom", "files": {p: digest(t) for p, t in sorted(files.items())}}
+    return json.dumps(body, indent=2, sort_keys=True) + "\n"
+
+
+def owned(outdir: str) -> dict[str, str]:
+    """The files the previous run wrote here, with their hashes (empty if none)."""
+    try:
+        with open(os.path.join(outdir, MANIFEST), encoding="utf-8") as fh:
+            files = json.load(fh).get("files", {})
+    except (OSError, ValueError, AttributeError):
+        return {}
+    return {p: h for p, h in files.items() if isinstance(p, str) and _is_safe(p)}
+
+
+def _is_safe(path: str) -> bool:
+    parts = path.split("/")
+    return bool(path) and not path.startswith("/") and "\\" not in path and ":" not in path \
+        and all(p not in ("", ".", "..") for p in parts)
+
+
+def _target(outdir: str, path: str) -> str:
+    if not _is_safe(path):
+        raise UnsafePath(f"refusing to write outside the output folder: {path!r}")
+    target = os.path.join(outdir, *path.split("/"))
+    real_out = os.path.realpath(outdir)
+    if os.path.commonpath([real_out, os.path.realpath(os.path.dirname(target))]) != real_out:
+        raise UnsafePath(f"refusing to follow a link out of the output folder: {path!r}")
+    return target
+
+
+def _read(path: str) -> str | None:
+    try:
+        with open(path, encoding="utf-8", newline="") as fh:
+            return fh.read()
+    except (OSError, UnicodeDecodeError):
+        return None
+
+
+def write(outdir: str, files: dict[str, str]) -> Changes:
+    files = {**files, MANIFEST: manifest_text(files)}
+    previous = owned(outdir)
+    changed, unchanged = [], []
+    for path, text in sorted(files.items()):
+        (unchanged if _read(_target(outdir, path)) == text else changed).append(path)
+    removed = sorted(p for p in previous if p not in files and os.path.isfile(_target(outdir, p)))
+    staged: list[tuple[str, str]] = []
+    try:
+        for path in changed:
+            target = _target(outdir, path)
+            os.makedirs(os.path.dirname(target), exist_ok=True)
+            temp = target + _STAGED
+            with open(temp, "w", encoding="utf-8", newline="") as fh:
+                fh.write(files[path])
+            staged.append((temp, target))
+    except BaseException:
+        for temp, _ in staged:
+            _unlink(temp)
+        raise
+    # The manifest goes last: until it lands, the previous one still describes what is owned.
+    staged.sort(key=lambda pair: pair[1].endswith(MANIFEST))
+    for temp, target in staged:
+        os.replace(temp, target)
+    for path in removed:
+        _unlink(_target(outdir, path))
+        _prune(outdir, os.path.dirname(_target(outdir, path)))
+    return Changes(tuple(changed), tuple(removed), tuple(unchanged))
+
+
+def check(outdir: str, files: dict[str, str]) -> Staleness:
+    """What `write` would change, without changing anything."""
+    import difflib
+
+    files = {**files, MANIFEST: manifest_text(files)}
+    stale, missing, diffs = [], [], {}
+    for path, text in sorted(files.items()):
+        current = _read(_target(outdir, path))
+        if current is None:
+            missing.append(path)
+        elif current != text:
+            stale.append(path)
+            diffs[path] = "".join(difflib.unified_diff(current.splitlines(True), text.splitlines(True),
+                                                       f"{path} (on disk)", f"{path} (from spec)", n=2))
+    extra = sorted(p for p in owned(outdir) if p not in files and os.path.isfile(_target(outdir, p)))
+    return Staleness(tuple(stale), tuple(missing), tuple(extra), diffs)
+
+
+def _unlink(path: str) -> None:
+    try:
+        os.unlink(path)
+    except FileNotFoundError:
+        pass
+
+
+def _prune(outdir: str, directory: str) -> None:
+    """Remove folders left empty by removed files, up to the output folder."""
+    top = os.path.abspath(outdir)
+    directory = os.path.abspath(directory)
+    while directory.startswith(top + os.sep):
+        try:
+            os.rmdir(directory)
+        except OSError:
+            return
+        directory = os.path.dirname(directory)

@@ -1,0 +1,103 @@
+"""YAML loading with YAML 1.2 core-schema scalars on top of PyYAML's C parser.
+
+OpenAPI 3.1 asks for YAML 1.2, and real specs trip over YAML 1.1's implicit types: `on`/`yes`
+become booleans, `2024-01-01` a `datetime.date`, `010` an octal 8, and unquoted status codes
+(`200:`) int keys. Here only the 1.2 core schema's forms are resolved, and every mapping key
+becomes a string, so a spec means the same whichever YAML version its author had in mind.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import yaml
+
+try:  # PyYAML built without libyaml still works, only slower.
+    from yaml import CSafeLoader as _BaseLoader
+except ImportError:  # pragma: no cover - depends on the PyYAML build
+    from yaml import SafeLoader as _BaseLoader  # type: ignore[assignment]
+
+_CORE_RESOLVERS: list[tuple[str, re.Pattern[str], str]] = [
+    ("tag:yaml.org,2002:null", re.compile(r"^(?:~|null|Null|NULL|)$"), "~nN"),
+    ("tag:yaml.org,2002:bool", re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"), "tTfF"),
+    ("tag:yaml.org,2002:int", re.compile(r"^(?:[-+]?[0-9]+|0o[0-7]+|0x[0-9a-fA-F]+)$"), "-+0123456789"),
+    (
+        "tag:yaml.org,2002:float",
+        re.compile(
+            r"^(?:[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?"
+            r"|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))$"
+        ),
+        "-+0123456789.",
+    ),
+]
+
+
+def _key_to_str(key: Any) -> str:
+    if isinstance(key, str):
+        return key
+    if isinstance(key, bool):
+        return "true" if key else "false"
+    if key is None:
+        return "null"
+    if isinstance(key, (int, float)):
+        return repr(key)
+    return str(key)
+
+
+class Loader(_BaseLoader):  # type: ignore[misc,valid-type]
+    """CSafeLoader with YAML 1.2 core-schema resolution and string keys."""
+
+    yaml_implicit_resolvers: dict[str | None, list[tuple[str, re.Pattern[str]]]] = {}
+
+    def __init__(self, stream: Any) -> None:
+        super().__init__(stream)
+        self.duplicate_keys: list[tuple[str, int, int]] = []
+
+    def construct_yaml_int(self, node: yaml.ScalarNode) -> int:
+        text = str(self.construct_scalar(node))
+        sign = -1 if text.startswith("-") else 1
+        digits = text.lstrip("+-")
+        if digits.startswith("0o"):
+            return sign * int(digits[2:], 8)
+        if digits.startswith("0x"):
+            return sign * int(digits[2:], 16)
+        return sign * int(digits, 10)
+
+    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[str, Any]:
+        self.flatten_mapping(node)  # YAML merge keys (`<<`)
+        mapping: dict[str, Any] = {}
+        for key_node, value_node in node.value:
+            key = _key_to_str(self.construct_object(key_node, deep=deep))
+            if key in mapping:
+                mark = key_node.start_mark
+                self.duplicate_keys.append((key, mark.line + 1, mark.column + 1))
+            mapping[key] = self.construct_object(value_node, deep=deep)
+        return mapping
+
+
+for _tag, _regexp, _first in _CORE_RESOLVERS:
+    Loader.add_implicit_resolver(_tag, _regexp, list(_first))
+# Keep `<<` merge keys working: they are resolved implicitly in PyYAML.
+Loader.add_implicit_resolver("tag:yaml.org,2002:merge", re.compile(r"^(?:<<)$"), ["<"])
+Loader.add_constructor("tag:yaml.org,2002:int", Loader.construct_yaml_int)
+# Explicit `!!timestamp` tags are the only way to get one; keep them as their text.
+Loader.add_constructor("tag:yaml.org,2002:timestamp", Loader.construct_yaml_str)
+
+
+def load_yaml(text: str) -> tuple[Any, list[tuple[str, int, int]]]:
+    """Parse YAML text; return the data and the duplicate keys seen (key, line, column)."""
+    loader = Loader(text)
+    try:
+        return loader.get_single_data(), loader.duplicate_keys
+    finally:
+        loader.dispose()
+
+
+def compose_yaml(text: str) -> yaml.Node | None:
+    """The node tree, with marks, for locating a JSON pointer's line."""
+    loader = Loader(text)
+    try:
+        return loader.get_single_node()
+    finally:
+        loader.dispose()

@@ -1,0 +1,68 @@
+"""Shared fixtures: paths, the real specs from ../shared, and work shared across slow tests."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parent.parent
+SHARED = REPO.parent / "shared"
+OPENAI_SPEC = SHARED / "specs" / "openai" / "openapi-2026-08-21.yaml"
+
+
+def need_shared(path: Path) -> Path:
+    if not path.exists():
+        pytest.skip(f"{path} is absent: the real-world specs live in ../shared beside the repo (CI always has it)")
+    return path
+
+
+def run_specloom(*args: str, cwd: Path = REPO, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    """The CLI in a child process, as a user runs it (`python -m generator` is `specloom`)."""
+    full_env = {**os.environ, **(env or {})}
+    full_env["PYTHONPATH"] = os.pathsep.join([str(REPO), full_env.get("PYTHONPATH", "")])
+    return subprocess.run([sys.executable, "-m", "generator", *args], cwd=cwd, env=full_env,
+                          capture_output=True, text=True, timeout=600)
+
+
+@pytest.fixture(scope="session")
+def openai_out(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The full OpenAI spec generated once per session (models and docs)."""
+    spec = need_shared(OPENAI_SPEC)
+    out = tmp_path_factory.mktemp("openai")
+    result = run_specloom("generate", str(spec), "-o", str(out), "--package-name", "openai_full", "-q")
+    assert result.returncode == 0, result.stderr
+    return out
+
+
+@pytest.fixture(scope="session")
+def mypy_report(openai_out: Path, tmp_path_factory: pytest.TempPathFactory) -> dict[str, list[str]]:
+    """One `mypy --strict` call over every generated package and the docs' examples.
+
+    mypy is slow cold and fast warm, so it runs once, with a cache kept between test runs.
+    Returns error lines by the top folder they are in.
+    """
+    from test_generated import docs_example_files
+
+    examples = tmp_path_factory.mktemp("examples")
+    targets = {
+        "openai_batches": REPO / "generated" / "openai-batches" / "python" / "openai_batches",
+        "petstore": REPO / "generated" / "petstore" / "python" / "petstore",
+        "openai_full": openai_out / "python" / "openai_full",
+    }
+    example_paths = docs_example_files(examples)
+    paths = [str(p) for p in targets.values()] + [str(p) for p in example_paths]
+    pythonpath = os.pathsep.join(str(p.parent) for p in targets.values())
+    result = subprocess.run(
+        [sys.executable, "-m", "mypy", "--strict", "--cache-dir", str(REPO / ".mypy_cache"), "--no-error-summary", *paths],
+        capture_output=True, text=True, env={**os.environ, "MYPYPATH": pythonpath}, timeout=1800,
+    )
+    report: dict[str, list[str]] = {name: [] for name in [*targets, "examples"]}
+    for line in result.stdout.splitlines():
+        owner = next((n for n, p in targets.items() if line.startswith(str(p))), "examples")
+        report[owner].append(line)
+    assert result.returncode in (0, 1), result.stderr
+    return report
