@@ -149,3 +149,13 @@ def test_openai_full_spec_every_schema_importable(openai_out: Path) -> None:
         assert not failures, "\n".join(failures[:20])
     finally:
         sys.path.remove(str(openai_out / "python"))
+
+
+def test_generated_package_installs_with_pip(tmp_path: Path) -> None:
+    """`OUT/python` is a real project: pip builds and installs it, py.typed included."""
+    project = PACKAGES["openai_batches"]
+    result = subprocess.run([sys.executable, "-m", "pip", "install", "--quiet", "--no-deps", "--target", str(tmp_path), str(project)],
+                            capture_output=True, text=True, timeout=600)
+    assert result.returncode == 0, result.stderr
+    assert (tmp_path / "openai_batches" / "py.typed").is_file()
+    assert (tmp_path / "openai_batches" / "types" / "vector_store_file_batch_object.py").is_file()

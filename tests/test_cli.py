@@ -1,0 +1,134 @@
+"""The command as users run it: exit codes, one-line errors, nothing written on failure, --check."""
+
+from __future__ import annotations
+
+import hashlib
+import shutil
+from pathlib import Path
+
+import pytest
+
+from conftest import REPO, run_specloom
+
+BATCHES = REPO / "specs" / "openai-batches.yaml"
+
+
+def tree_digest(root: Path) -> dict[str, str]:
+    return {p.relative_to(root).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in sorted(root.rglob("*")) if p.is_file()}
+
+
+def test_const_diagnostic_names_file_and_line() -> None:
+    result = run_specloom("generate", "--check")
+    line = next(i for i, text in enumerate(BATCHES.read_text().splitlines(), 1)
+                if "always `vector_store.file_batch`" in text)
+    assert f"specs/openai-batches.yaml:{line}:" in result.stderr
+    assert "warning[const-description-mismatch]" in result.stderr
+
+
+def test_generate_then_check_then_edit(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    first = run_specloom("generate", str(BATCHES), "-o", str(out))
+    assert first.returncode == 0, first.stderr
+    assert (out / "python" / "openai_batches" / "types" / "batch.py").is_file()
+    assert (out / "docs" / "models" / "Batch.md").is_file()
+    before = {p: p.stat().st_mtime_ns for p in out.rglob("*") if p.is_file()}
+    again = run_specloom("generate", str(BATCHES), "-o", str(out))
+    assert again.returncode == 0 and "0 written" in again.stdout
+    assert {p: p.stat().st_mtime_ns for p in out.rglob("*") if p.is_file()} == before
+    assert run_specloom("generate", str(BATCHES), "-o", str(out), "--check").returncode == 0
+    target = out / "python" / "openai_batches" / "types" / "batch.py"
+    target.write_text(target.read_text() + " ")
+    stale = run_specloom("generate", str(BATCHES), "-o", str(out), "--check")
+    assert stale.returncode == 1
+    assert "stale: python/openai_batches/types/batch.py" in stale.stderr
+    assert target.read_text().endswith(" "), "--check must not write"
+
+
+def test_targets_and_package_name(tmp_path: Path) -> None:
+    result = run_specloom("generate", str(BATCHES), "-o", str(tmp_path), "--target", "docs", "--package-name", "acme_sdk")
+    assert result.returncode == 0, result.stderr
+    assert not (tmp_path / "python").exists()
+    assert "from acme_sdk.types import" in (tmp_path / "docs" / "models" / "Batch.md").read_text()
+
+
+def test_removed_schema_files_are_deleted_and_foreign_files_kept(tmp_path: Path) -> None:
+    spec = tmp_path / "spec.yaml"
+    spec.write_text(BATCHES.read_text())
+    out = tmp_path / "out"
+    assert run_specloom("generate", str(spec), "-o", str(out)).returncode == 0
+    (out / "python" / "NOTES.md").write_text("mine")
+    spec.write_text(BATCHES.read_text().replace("    BatchError:\n", "    BatchFailure:\n").replace(
+        "#/components/schemas/BatchError", "#/components/schemas/BatchFailure"))
+    assert run_specloom("generate", str(spec), "-o", str(out)).returncode == 0
+    assert not (out / "python" / "openai_batches" / "types" / "batch_error.py").exists()
+    assert (out / "python" / "openai_batches" / "types" / "batch_failure.py").is_file()
+    assert (out / "python" / "NOTES.md").read_text() == "mine"
+
+
+BAD_INPUTS = {
+    "missing-file": (None, "no such file"),
+    "bad-yaml": ("openapi: 3.1.0\ninfo: {title: x\npaths: {}\n", "invalid YAML"),
+    "bad-json": ('{"openapi": "3.1.0",\n "info": }', "invalid JSON"),
+    "unresolved-ref": ("openapi: 3.1.0\ninfo: {title: x, version: '1'}\npaths: {}\ncomponents:\n  schemas:\n"
+                       "    A:\n      type: object\n      properties:\n        b: {$ref: '#/components/schemas/Nope'}\n",
+                       "does not resolve"),
+    "missing-ref-file": ("openapi: 3.1.0\ninfo: {title: x, version: '1'}\npaths: {}\ncomponents:\n  schemas:\n"
+                         "    A: {$ref: 'other.yaml#/A'}\n", "no such file"),
+    "not-openapi": ("just: a mapping\n", "openapi"),
+}
+
+
+@pytest.mark.parametrize("case", sorted(BAD_INPUTS))
+def test_bad_input_exits_2_with_one_line_and_writes_nothing(tmp_path: Path, case: str) -> None:
+    text, expected = BAD_INPUTS[case]
+    spec = tmp_path / ("spec.json" if case == "bad-json" else "spec.yaml")
+    if text is not None:
+        spec.write_text(text)
+    out = tmp_path / "out"
+    shutil.copytree(REPO / "generated" / "petstore", out)
+    before = tree_digest(out)
+    result = run_specloom("generate", str(spec), "-o", str(out))
+    assert result.returncode == 2
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1, result.stderr
+    assert "Traceback" not in result.stderr and expected in lines[0]
+    assert "spec." in lines[0]
+    if case in ("bad-yaml", "bad-json", "unresolved-ref", "missing-ref-file"):
+        assert f"{spec.name}:" in lines[0] and any(ch.isdigit() for ch in lines[0].split(":")[1]), "a line number"
+    assert tree_digest(out) == before
+
+
+def test_bad_input_stays_one_line_under_debug(tmp_path: Path) -> None:
+    """--debug shows tracebacks of specloom's own failures; a bad spec is not one."""
+    result = run_specloom("--debug", "generate", str(tmp_path / "nope.yaml"), "-o", str(tmp_path / "o"))
+    assert result.returncode == 2 and "no such file" in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1
+
+
+def test_output_is_deterministic_across_hash_seeds(tmp_path: Path) -> None:
+    trees = []
+    for seed in ("1", "4242"):
+        out = tmp_path / seed
+        result = run_specloom("generate", str(REPO / "specs" / "petstore.yaml"), "-o", str(out), env={"PYTHONHASHSEED": seed})
+        assert result.returncode == 0, result.stderr
+        trees.append(tree_digest(out))
+    assert trees[0] == trees[1]
+
+
+def test_unknown_config_key_is_an_error_with_its_line(tmp_path: Path) -> None:
+    (tmp_path / "specloom.yaml").write_text(f"jobs:\n  - spec: {BATCHES}\n    output: out\n    colour: blue\n")
+    result = run_specloom("generate", cwd=tmp_path)
+    assert result.returncode == 2
+    assert "specloom.yaml:4:" in result.stderr and "colour" in result.stderr
+    assert not (tmp_path / "out").exists()
+
+
+def test_lint_reports_const_mismatch_as_json() -> None:
+    import json
+
+    result = run_specloom("lint", str(BATCHES), "--format", "json")
+    assert result.returncode == 0
+    rows = json.loads(result.stdout)
+    row = next(r for r in rows if r["code"] == "const-description-mismatch")
+    assert row["pointer"].endswith("/properties/object/description") and row["line"] > 0
