@@ -15,22 +15,25 @@ _CODE_SPAN = re.compile(r"(`+)(.+?)\1", re.S)
 def py_str(value: str) -> str:
     """A double-quoted Python string literal that evaluates to exactly `value`."""
     text = json.dumps(value, ensure_ascii=False)
-    try:
-        text.encode("utf-8")
-    except UnicodeEncodeError:  # lone surrogates: only \u escapes can carry them
-        text = json.dumps(value, ensure_ascii=True)
-    return text
+    # Lone surrogates cannot be written as UTF-8: only a \u escape can carry them.
+    return "".join(f"\\u{ord(ch):04x}" if 0xD800 <= ord(ch) <= 0xDFFF else ch for ch in text)
 
 
 def py_docstring(value: str) -> str:
     """Text for the inside of a `\"\"\"` docstring, which can neither end it nor hold escapes."""
     text = value.replace("\\", "\\\\").replace('"""', '\\"\\"\\"')
-    text = "".join(ch if ch.isprintable() or ch in "\n\t" else f"\\x{ord(ch):02x}" if ord(ch) < 256 else f"\\u{ord(ch):04x}" for ch in text)
+    text = "".join(ch if ch.isprintable() or ch in "\n\t" else _escape_char(ch) for ch in text)
     lines = [line.rstrip() for line in text.replace("\t", "    ").splitlines()]
     text = "\n".join(lines).strip()
-    if text.endswith('"'):
+    # A closing quote right before the docstring's own `"""` would end it early, unless escaped.
+    if text.endswith('"') and (len(text) - 1 - len(text[:-1].rstrip("\\"))) % 2 == 0:
         text = text[:-1] + '\\"'
     return text
+
+
+def _escape_char(ch: str) -> str:
+    code = ord(ch)
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}" if code < 0x10000 else f"\\U{code:08x}"
 
 
 def py_comment(value: str) -> str:
@@ -45,17 +48,21 @@ def md_text(value: str) -> str:
 
 def md_cell(value: str) -> str:
     """One Markdown table cell: no line breaks, pipes escaped, raw HTML shown as text."""
-    text = md_text(value.strip())
+    text = md_text(value.replace("\r\n", "\n").replace("\r", "\n").strip())
     text = re.sub(r"\n\s*\n", "<br><br>", text)
     text = re.sub(r"\s*\n\s*", " ", text)
-    return text.replace("|", "\\|")
+    # A pipe after an odd number of backslashes is already escaped; any other one splits the row.
+    return re.sub(r"(\\*)\|", lambda m: m.group(0) if len(m.group(1)) % 2 else m.group(1) + "\\|", text)
 
 
 def md_code(value: str) -> str:
     """Inline code: a backtick fence longer than any run of backticks inside."""
     longest = max((len(m) for m in re.findall(r"`+", value)), default=0)
     fence = "`" * (longest + 1)
-    pad = " " if value.startswith("`") or value.endswith("`") or not value.strip() else ""
+    # CommonMark strips one space from each end when both ends have one (and it is not all
+    # spaces), and a backtick at an end would join the fence: pad exactly in those cases.
+    spaced = value.startswith(" ") and value.endswith(" ") and value.strip(" ") != ""
+    pad = " " if value.startswith("`") or value.endswith("`") or spaced else ""
     return f"{fence}{pad}{value}{pad}{fence}"
 
 

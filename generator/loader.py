@@ -21,11 +21,22 @@ MAX_SPEC_BYTES = 64 * 1024 * 1024
 
 
 def split_pointer(pointer: str) -> list[str]:
-    """`#/a/b~1c` → ["a", "b/c"] (RFC 6901, with the URI fragment's percent-encoding undone)."""
-    body = unquote(pointer.lstrip("#"))
+    """`#/a/b~1c` → ["a", "b/c"] (RFC 6901). The inverse of `join_pointer`.
+
+    Pointers inside specloom are plain; a `$ref`'s URI fragment is percent-decoded before it
+    gets here (see `fragment_pointer`).
+    """
+    body = pointer[1:] if pointer.startswith("#") else pointer
     if not body:
         return []
-    return [p.replace("~1", "/").replace("~0", "~") for p in body.lstrip("/").split("/")]
+    if not body.startswith("/"):
+        raise ValueError(f"not a JSON pointer: {pointer!r}")
+    return [p.replace("~1", "/").replace("~0", "~") for p in body[1:].split("/")]
+
+
+def fragment_pointer(fragment: str) -> str:
+    """A `$ref`'s URI fragment (percent-encoded) as a plain JSON pointer."""
+    return "#" + unquote(fragment.lstrip("#"))
 
 
 def join_pointer(base: str, *parts: str | int) -> str:

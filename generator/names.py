@@ -15,7 +15,9 @@ import re
 import unicodedata
 from collections.abc import Iterable
 
-_WORD = re.compile(r"[A-Z]+(?=[A-Z][a-z])|[A-Z]?[a-z]+[0-9]*|[A-Z]+[0-9]*|[0-9]+")
+# An acronym with a version (`IPv4`) is one word; then acronyms before a capitalized word
+# (`HTTPServer`), words with trailing digits (`md5`), acronyms, and bare numbers.
+_WORD = re.compile(r"[A-Z]+[a-z][0-9]+(?![a-z])|[A-Z]+(?=[A-Z][a-z])|[A-Z]?[a-z]+[0-9]*|[A-Z]+[0-9]*|[0-9]+")
 
 # Names a generated module uses itself: a class or alias must never shadow them.
 RESERVED_CLASS_NAMES = frozenset(

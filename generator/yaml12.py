@@ -65,14 +65,18 @@ class Loader(_BaseLoader):  # type: ignore[misc,valid-type]
         return sign * int(digits, 10)
 
     def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[str, Any]:
+        # Duplicates among the keys written here; keys merged in by `<<` may be overridden.
+        seen: set[str] = set()
+        for key_node, _ in node.value:
+            if isinstance(key_node, yaml.ScalarNode) and key_node.tag != "tag:yaml.org,2002:merge":
+                if key_node.value in seen:
+                    mark = key_node.start_mark
+                    self.duplicate_keys.append((key_node.value, mark.line + 1, mark.column + 1))
+                seen.add(key_node.value)
         self.flatten_mapping(node)  # YAML merge keys (`<<`)
         mapping: dict[str, Any] = {}
         for key_node, value_node in node.value:
-            key = _key_to_str(self.construct_object(key_node, deep=deep))
-            if key in mapping:
-                mark = key_node.start_mark
-                self.duplicate_keys.append((key, mark.line + 1, mark.column + 1))
-            mapping[key] = self.construct_object(value_node, deep=deep)
+            mapping[_key_to_str(self.construct_object(key_node, deep=deep))] = self.construct_object(value_node, deep=deep)
         return mapping
 
 

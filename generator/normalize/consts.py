@@ -14,7 +14,8 @@ from dataclasses import dataclass
 # "always `x`", "is always x", "must be `x`", "will always be "x"", "only `x`".
 _CLAIM = re.compile(
     r"\b(?:always|must\s+be|will\s+(?:always\s+)?be|only|set\s+to|equal\s+to)\s+"
-    r"(?:(`)(?P<tick>[^`\n]+)`|\"(?P<dq>[^\"\n]+)\"|'(?P<sq>[^'\n]+)')"
+    r"(?:(`)(?P<tick>[^`\n]+)`|\"(?P<dq>[^\"\n]+)\"|'(?P<sq>[^'\n]+)')",
+    re.IGNORECASE,
 )
 
 

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..diagnostics import SpecError, error
-from ..loader import Document, join_pointer, ref_file, split_pointer
+from ..loader import Document, fragment_pointer, join_pointer, ref_file, split_pointer
 
 MAX_REF_HOPS = 64
 
@@ -52,7 +52,11 @@ class Resolver:
         if file not in self.doc.trees:
             raise self._unresolved(node, ref)
         current = Node(file, "#", self.doc.trees[file])
-        for part in split_pointer(fragment):
+        try:
+            parts = split_pointer(fragment_pointer(fragment))
+        except ValueError:
+            raise self._unresolved(node, ref) from None
+        for part in parts:
             current = self.resolve(current) if part != "$ref" else current
             value = current.value
             if isinstance(value, dict) and part in value:
