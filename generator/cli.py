@@ -9,6 +9,7 @@ import traceback
 from collections.abc import Sequence
 
 from .config import CONFIG_FILE, Job, load_config
+from .names import package_name
 from .diagnostics import Diagnostic, Location, Severity, SpecError, sorted_diagnostics
 from .pipeline import build
 from .plan import TARGETS
@@ -25,6 +26,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(exc.diagnostic.render(), file=sys.stderr)
     except UnsafePath as exc:
         print(f"specloom: error: {exc}", file=sys.stderr)
+    except OSError as exc:
+        print(f"{exc.filename or 'specloom'}: error[io]: {exc.strerror or exc}; the previous output is unchanged", file=sys.stderr)
     except KeyboardInterrupt:
         print("specloom: interrupted; the previous output is unchanged", file=sys.stderr)
     except Exception as exc:  # a bug in specloom: still one line unless --debug
@@ -63,6 +66,9 @@ def _jobs(args: argparse.Namespace) -> list[Job]:
         return load_config(args.config)
     if not args.output:
         raise SpecError(Diagnostic(Severity.ERROR, "usage", "-o/--output is required with a SPEC", Location(args.spec)))
+    if args.package_name is not None and package_name(args.package_name) != args.package_name:
+        raise SpecError(Diagnostic(Severity.ERROR, "usage", f"--package-name must be a valid, unreserved module name, "
+                                   f"like {package_name(args.package_name)!r}", Location(args.spec)))
     targets = tuple(dict.fromkeys(args.target)) if args.target else tuple(TARGETS)
     return [Job(args.spec, args.output, args.package_name, targets)]
 

@@ -9,7 +9,10 @@ from __future__ import annotations
 import json
 import re
 
-_CODE_SPAN = re.compile(r"(`+)(.+?)\1", re.S)
+# A code span as CommonMark reads one: a run of backticks, and the next run of the same length.
+# An opener after a backslash is not taken as one (it may be escaped): the text around it is
+# then escaped as prose, which is always safe, at worst showing an entity literally.
+_CODE_SPAN = re.compile(r"(?<![\\`])(`+)(?!`)(.+?)(?<!`)\1(?!`)", re.S)
 
 
 def py_str(value: str) -> str:
@@ -51,6 +54,15 @@ def md_cell(value: str) -> str:
     text = md_text(value.replace("\r\n", "\n").replace("\r", "\n").strip())
     text = re.sub(r"\n\s*\n", "<br><br>", text)
     text = re.sub(r"\s*\n\s*", " ", text)
+    return _escape_pipes(text)
+
+
+def md_cell_code(value: str) -> str:
+    """Inline code inside a table cell: one line, pipes escaped (GFM unescapes them in spans)."""
+    return _escape_pipes(md_code(" ".join(value.replace("\r", "\n").split("\n"))))
+
+
+def _escape_pipes(text: str) -> str:
     # A pipe after an odd number of backslashes is already escaped; any other one splits the row.
     return re.sub(r"(\\*)\|", lambda m: m.group(0) if len(m.group(1)) % 2 else m.group(1) + "\\|", text)
 

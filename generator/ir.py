@@ -95,6 +95,9 @@ TypeRef = Union[Primitive, AnyType, NullType, LiteralOf, ArrayOf, MapOf, ModelRe
 
 @dataclass(frozen=True, slots=True)
 class Field:
+    """One property of an object model. Locations carry file and pointer; the line is looked up
+    from the source only when a diagnostic needs it (it costs a second parse)."""
+
     name: str
     """The Python attribute name."""
     alias: str
@@ -142,6 +145,9 @@ class SchemaModule:
     """One module of the types package: a component schema and the inline models it owns."""
 
     module: str
+    home: str
+    """The module file that defines its models: `module` itself, or a `_cycle_…` module shared by
+    schemas that refer to each other (so no import cycle can break at import time)."""
     component: str
     """The component's key in the spec."""
     primary: Model

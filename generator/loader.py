@@ -18,6 +18,8 @@ from .diagnostics import Diagnostic, Location, Severity, SpecError, error
 from .yaml12 import compose_yaml, load_yaml
 
 MAX_SPEC_BYTES = 64 * 1024 * 1024
+# Without aliases a document has fewer nodes than bytes; aliases may reuse a node a few times.
+MAX_NODES_PER_BYTE = 4
 
 
 def split_pointer(pointer: str) -> list[str]:
@@ -132,11 +134,19 @@ def _read(path: str, shown: str, referrer: Location | None) -> str:
         raise error("invalid-encoding", f"{shown} is not UTF-8 (byte {exc.start})", where) from None
 
 
-def _external_refs(tree: Any, pointer: str = "#") -> list[tuple[str, str]]:
-    """(ref value, pointer of the $ref) for every `$ref` that names another file."""
+def _external_refs(tree: Any, budget: int) -> list[tuple[str, str]]:
+    """(ref value, pointer of the $ref) for every `$ref` that names another file.
+
+    YAML aliases make one node appear in many places, or inside itself: the walk counts every
+    place it visits, and a tree that expands past `budget` nodes (an alias bomb, or a recursive
+    alias) is refused before any later stage walks it.
+    """
     found: list[tuple[str, str]] = []
-    stack: list[tuple[Any, str]] = [(tree, pointer)]
+    stack: list[tuple[Any, str]] = [(tree, "#")]
     while stack:
+        budget -= 1
+        if budget < 0:
+            raise ValueError("aliases expand the document past its size limit (an alias bomb, or a recursive alias)")
         node, where = stack.pop()
         if isinstance(node, dict):
             ref = node.get("$ref")
@@ -172,7 +182,11 @@ def load(path: str) -> Document:
         tree, diags = _parse(file, text, shown)
         doc.trees[file] = tree
         doc.diagnostics.extend(diags)
-        for ref, where in _external_refs(tree):
+        try:
+            refs = _external_refs(tree, budget=MAX_NODES_PER_BYTE * len(text) + 10_000)
+        except ValueError as exc:
+            raise error("yaml-aliases", str(exc), Location(shown)) from None
+        for ref, where in refs:
             if "://" in ref.split("#", 1)[0]:
                 raise error("remote-ref", f"remote $ref {ref!r} is not supported", doc.locate(file, where))
             queue.append((ref_file(ref, file), doc.locate(file, where)))

@@ -5,7 +5,8 @@ The pipeline: sanitize (fold to ASCII, drop what cannot be in an identifier) →
 Collisions are resolved only in `NameAllocator`, with one rule: the first comer (in spec order)
 keeps the name, later ones get the smallest free numeric suffix 2, 3, … Names are compared
 case-insensitively, so two names never differ only in case (they become file names on
-case-insensitive file systems).
+case-insensitive file systems). Attribute names, which never become file names, are
+compared case-sensitively.
 """
 
 from __future__ import annotations
@@ -33,6 +34,13 @@ RESERVED_FIELD_NAMES = frozenset(
      "model_validate_json", "model_validate_strings", "dict", "json", "copy", "parse_obj",
      "parse_raw", "parse_file", "from_orm", "construct", "schema", "schema_json", "validate",
      "update_forward_refs", "fields", "str", "int", "float", "bool", "bytes", "list", "self"}
+)
+# A package named like a module the SDK imports would shadow it (`pydantic/_base.py` importing
+# itself), and so would one named like a standard-library module users import beside it.
+RESERVED_PACKAGE_NAMES = frozenset(
+    {"pydantic", "pydantic_core", "typing", "typing_extensions", "httpx", "anyio", "annotated_types",
+     "json", "types", "datetime", "re", "os", "sys", "io", "abc", "enum", "collections", "functools",
+     "asyncio", "email", "http", "logging", "string", "time", "uuid", "test", "importlib", "builtins"}
 )
 # Windows device names cannot be file names, whatever the extension.
 RESERVED_FILE_STEMS = frozenset(
@@ -95,25 +103,26 @@ def module_name(raw: str) -> str:
 def package_name(raw: str) -> str:
     """A distribution's import name from a title: `OpenAI Batches` → `openai_batches`."""
     name = "_".join(w.lower() for w in re.findall(r"[A-Za-z0-9]+", ascii_fold(raw)))
-    return _fix(name, fallback="api_client", digit_prefix="api_", reserved=frozenset())
+    return _fix(name, fallback="api_client", digit_prefix="api_", reserved=RESERVED_PACKAGE_NAMES)
 
 
 class NameAllocator:
     """Hands out unique names in one scope; see the module docstring for the rule."""
 
-    def __init__(self, reserved: Iterable[str] = ()) -> None:
-        self._taken: set[str] = {name.casefold() for name in reserved}
+    def __init__(self, reserved: Iterable[str] = (), *, case_sensitive: bool = False) -> None:
+        self._key = (lambda name: name) if case_sensitive else str.casefold
+        self._taken: set[str] = {self._key(name) for name in reserved}
 
     def reserve(self, name: str) -> None:
-        self._taken.add(name.casefold())
+        self._taken.add(self._key(name))
 
     def taken(self, name: str) -> bool:
-        return name.casefold() in self._taken
+        return self._key(name) in self._taken
 
     def allocate(self, name: str) -> str:
         candidate, n = name, 1
-        while candidate.casefold() in self._taken:
+        while self._key(candidate) in self._taken:
             n += 1
             candidate = f"{name}{n}"
-        self._taken.add(candidate.casefold())
+        self._taken.add(self._key(candidate))
         return candidate

@@ -40,8 +40,16 @@ def constraint_args(constraints: ir.Constraints) -> str:
     return ", ".join(f"{name}={py_literal(value)}" for name, value in constraints.items)
 
 
-def annotation(t: ir.TypeRef, module: str, imports: Imports) -> str:
-    """The annotation for `t` as written in `module`, recording the imports it needs."""
+def annotation(t: ir.TypeRef, module: str, imports: Imports, forward: frozenset[str] = frozenset()) -> str:
+    """The annotation for `t` as written in `module`, recording the imports it needs.
+
+    Names in `forward` are not defined yet where the annotation is evaluated (a recursive type
+    alias): they are quoted, and unions are spelled `Union[...]`, which accepts strings.
+    """
+
+    def spell(inner: ir.TypeRef) -> str:
+        return annotation(inner, module, imports, forward)
+
     match t:
         case ir.Primitive(kind=kind, constraints=constraints):
             if kind in ("datetime", "date"):
@@ -56,16 +64,19 @@ def annotation(t: ir.TypeRef, module: str, imports: Imports) -> str:
             imports.typing.add("Literal")
             return "Literal[" + ", ".join(py_literal(v) for v in values) + "]"
         case ir.ArrayOf(item=item, constraints=constraints):
-            return _constrained(f"list[{annotation(item, module, imports)}]", constraints, imports)
+            return _constrained(f"list[{spell(item)}]", constraints, imports)
         case ir.MapOf(value=value, key=key, constraints=constraints):
-            inner = f"dict[{annotation(key, module, imports)}, {annotation(value, module, imports)}]"
-            return _constrained(inner, constraints, imports)
+            return _constrained(f"dict[{spell(key)}, {spell(value)}]", constraints, imports)
         case ir.ModelRef(name=name, module=target):
             if target != module:
                 imports.models.add((target, name))
-            return name
+            return py_str(name) if name in forward else name
         case ir.UnionOf(members=members, discriminator=discriminator):
-            joined = " | ".join(annotation(m, module, imports) for m in members)
+            if forward:
+                imports.typing.add("Union")
+                joined = "Union[" + ", ".join(spell(m) for m in members) + "]"
+            else:
+                joined = " | ".join(spell(m) for m in members)
             if discriminator is None:
                 return joined
             imports.typing.add("Annotated")

@@ -8,7 +8,6 @@ from collections.abc import Sequence
 
 import jinja2
 
-from .escape import py_comment
 from .plan import OutputFile
 
 _SOURCE_TEMPLATES = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "templates")
@@ -33,7 +32,6 @@ def environment(overrides: tuple[str, ...] = ()) -> jinja2.Environment:
         keep_trailing_newline=True,
         autoescape=False,
     )
-    env.filters["toml_comment"] = py_comment
     return env
 
 

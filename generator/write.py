@@ -3,7 +3,8 @@
 A manifest in the output folder lists the files specloom owns with their hashes, so a run can
 delete what it generated before and the spec no longer needs, and never touches other files.
 Every changed file is staged beside its target first; only when all are staged are they renamed
-into place, so a failure while writing leaves the previous output as it was.
+into place, the old ones moved aside until the run commits, so a failure or an interrupt at any
+point leaves the previous output as it was (a journal finishes the undo after a hard kill).
 """
 
 from __future__ import annotations
@@ -14,7 +15,9 @@ import os
 from dataclasses import dataclass, field
 
 MANIFEST = ".specloom-manifest.json"
+JOURNAL = ".specloom-journal.json"
 _STAGED = ".specloom-tmp"
+_BACKUP = ".specloom-old"
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,33 +86,82 @@ def _read(path: str) -> str | None:
 
 
 def write(outdir: str, files: dict[str, str]) -> Changes:
+    """Make `outdir` hold `files` (plus the manifest): all of it, or, on any failure, none."""
+    recover(outdir)
     files = {**files, MANIFEST: manifest_text(files)}
-    previous = owned(outdir)
     changed, unchanged = [], []
     for path, text in sorted(files.items()):
         (unchanged if _read(_target(outdir, path)) == text else changed).append(path)
-    removed = sorted(p for p in previous if p not in files and os.path.isfile(_target(outdir, p)))
-    staged: list[tuple[str, str]] = []
-    try:
-        for path in changed:
-            target = _target(outdir, path)
-            os.makedirs(os.path.dirname(target), exist_ok=True)
-            temp = target + _STAGED
-            with open(temp, "w", encoding="utf-8", newline="") as fh:
-                fh.write(files[path])
-            staged.append((temp, target))
-    except BaseException:
-        for temp, _ in staged:
-            _unlink(temp)
-        raise
-    # The manifest goes last: until it lands, the previous one still describes what is owned.
-    staged.sort(key=lambda pair: pair[1].endswith(MANIFEST))
-    for temp, target in staged:
-        os.replace(temp, target)
+    removed = sorted(p for p in owned(outdir) if p not in files and os.path.isfile(_target(outdir, p)))
+    entries = [_entry(outdir, p, staged=True) for p in changed] + [_entry(outdir, p, staged=False) for p in removed]
+    if entries:
+        _swap(outdir, entries, files)
     for path in removed:
-        _unlink(_target(outdir, path))
         _prune(outdir, os.path.dirname(_target(outdir, path)))
     return Changes(tuple(changed), tuple(removed), tuple(unchanged))
+
+
+def _entry(outdir: str, path: str, *, staged: bool) -> dict[str, object]:
+    target = _target(outdir, path)
+    return {"path": path, "target": target, "temp": target + _STAGED if staged else None,
+            "backup": target + _BACKUP, "existed": os.path.exists(target)}
+
+
+def _swap(outdir: str, entries: list[dict[str, object]], files: dict[str, str]) -> None:
+    """Stage every new file, then move old files aside and new ones in; undo it all on failure.
+
+    The journal, written first, lets `recover` finish the undo after a crash or a kill.
+    """
+    journal = os.path.join(outdir, JOURNAL)
+    os.makedirs(outdir, exist_ok=True)
+    _write_json(journal, {"committed": False, "entries": entries})
+    try:
+        for e in entries:
+            if e["temp"]:
+                os.makedirs(os.path.dirname(str(e["target"])), exist_ok=True)
+                with open(str(e["temp"]), "w", encoding="utf-8", newline="") as fh:
+                    fh.write(files[str(e["path"])])
+        for e in entries:
+            if e["existed"]:
+                os.replace(str(e["target"]), str(e["backup"]))
+            if e["temp"]:
+                os.replace(str(e["temp"]), str(e["target"]))
+    except BaseException:
+        recover(outdir)
+        raise
+    _write_json(journal, {"committed": True, "entries": entries})
+    recover(outdir)
+
+
+def recover(outdir: str) -> None:
+    """Finish what an interrupted `write` left: undo it if it had not committed, else tidy up."""
+    journal = os.path.join(outdir, JOURNAL)
+    try:
+        with open(journal, encoding="utf-8") as fh:
+            state = json.load(fh)
+    except (OSError, ValueError):
+        return
+    for e in reversed(state.get("entries", [])):
+        target, temp, backup = e["target"], e["temp"], e["backup"]
+        if not state.get("committed"):
+            if os.path.exists(backup):
+                os.replace(backup, target)
+            elif not e["existed"] and temp and not os.path.exists(temp):
+                _unlink(target)  # it was new and had been moved in
+                _prune(outdir, os.path.dirname(target))
+        for leftover in (temp, backup):
+            if leftover:
+                _unlink(leftover)
+    _unlink(journal)
+
+
+def _write_json(path: str, value: object) -> None:
+    temp = path + _STAGED
+    with open(temp, "w", encoding="utf-8") as fh:
+        json.dump(value, fh)
+        fh.flush()
+        os.fsync(fh.fileno())
+    os.replace(temp, path)
 
 
 def check(outdir: str, files: dict[str, str]) -> Staleness:

@@ -7,9 +7,10 @@ import re
 
 import pytest
 from hypothesis import given, settings
+from markdown_it import MarkdownIt
 from hypothesis import strategies as st
 
-from generator.escape import md_cell, md_code, md_text, py_docstring, py_str
+from generator.escape import md_cell, md_cell_code, md_code, md_text, py_docstring, py_str
 
 NASTY = [
     "",
@@ -172,14 +173,27 @@ CELL_CASES = [
 ]
 
 
-@pytest.mark.parametrize("value", CELL_CASES)
+_SAFE_TAGS = re.compile(r"</?(?:table|thead|tbody|tr|th|td|code|br|p|em|strong|a)\b")
+
+
+def _render_cell(cell: str) -> str:
+    """The HTML a CommonMark + GFM-tables renderer makes of a one-cell table holding `cell`."""
+    return MarkdownIt("commonmark").enable("table").render(f"| h |\n| --- |\n| {cell} |\n")
+
+
+def assert_inert_cell(cell: str) -> None:
+    html = _render_cell(cell)
+    assert html.count("<tr>") == 2 and html.count("<td") == 1, html
+    assert all(_SAFE_TAGS.match(html, m.start()) for m in re.finditer("<", html)), html
+
+
+@pytest.mark.parametrize("value", CELL_CASES + ["``<img src=x onerror=alert(1)>`", "\\`<b>x</b>`", "a\n| b | c |"])
 def test_md_cell_is_one_inert_cell(value: str) -> None:
     cell = md_cell(value)
     assert "\n" not in cell
     assert "\r" not in cell
     assert _unescaped_pipes(cell) == [], cell
-    outside_code = re.sub(r"(`+).+?\1", "", cell).replace("<br>", "")
-    assert "<" not in outside_code and ">" not in outside_code
+    assert_inert_cell(cell)
 
 
 def test_md_cell_escapes_script() -> None:
@@ -208,6 +222,7 @@ def test_md_cell_property(value: str) -> None:
     cell = md_cell(value)
     assert "\n" not in cell
     assert _unescaped_pipes(cell) == []
+    assert_inert_cell(cell)
 
 
 def test_md_text_escapes_html_outside_code_only() -> None:
@@ -264,3 +279,17 @@ def test_md_code_keeps_surrounding_spaces(value: str) -> None:
 @given(st.text(alphabet=st.sampled_from("`ab| "), min_size=1))
 def test_md_code_property(value: str) -> None:
     assert _code_span_content(md_code(value)) == value
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=st.one_of(st.sampled_from("|\n\r<>`&\\ x"), st.characters(codec="utf-8", exclude_categories=("Cc",)))))
+def test_md_cell_code_is_one_cell_showing_the_value(value: str) -> None:
+    cell = md_cell_code(value)
+    assert_inert_cell(cell)
+    html = _render_cell(cell)
+    shown = " ".join(value.replace("\r", "\n").split("\n"))
+    if shown.strip(" ") and "<code>" in html:
+        import html as html_lib
+
+        code = html_lib.unescape(re.search(r"<code>(.*?)</code>", html, re.S).group(1))
+        assert code == shown or code == shown.strip(" ")

@@ -289,7 +289,7 @@ def test_join_and_split_pointer_round_trip(parts: tuple[str, ...]) -> None:
 
 
 @pytest.mark.parametrize("parts", [("a%20b",), ("", "x")])
-def test_join_and_split_pointer_round_trip(parts: tuple[str, ...]) -> None:
+def test_join_and_split_pointer_round_trip_percent_and_empty_keys(parts: tuple[str, ...]) -> None:
     assert split_pointer(join_pointer("#", *parts)) == list(parts)
 
 

@@ -691,9 +691,11 @@ def test_field_names_in_one_model_are_unique_and_keep_their_alias(tmp_path: Path
         "2fa": {type: string}
     """)
     model = _object(result, "M")
+    # A JSON name that is already a valid attribute keeps it (models accept attribute names as
+    # input too, so `fooBar` must not take the attribute `foo_bar` from the property `foo_bar`).
     assert [(f.name, f.alias) for f in model.fields] == [
-        ("foo_bar", "fooBar"),
-        ("foo_bar2", "foo_bar"),
+        ("foo_bar2", "fooBar"),
+        ("foo_bar", "foo_bar"),
         ("class_", "class"),
         ("json_", "json"),
         ("private", "_private"),

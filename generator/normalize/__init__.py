@@ -10,7 +10,8 @@ from ..diagnostics import Diagnostic, Severity, error
 from ..loader import Document, join_pointer
 from ..names import NameAllocator, class_name, module_name, package_name
 from .refs import Node, Resolver
-from .schemas import Converter, ModuleScope
+from .modules import assign_homes
+from .schemas import RESERVED_INLINE_NAMES, Converter, ModuleScope, is_class_schema, is_nullable_schema
 
 
 def normalize(doc: Document, *, package: str | None = None) -> ir.Normalized:
@@ -21,8 +22,9 @@ def normalize(doc: Document, *, package: str | None = None) -> ir.Normalized:
     title = str(info.get("title") or "API")
     components = _component_nodes(resolver)
     refs = _allocate(components)
-    converter = Converter(resolver, {k: r for k, (_, r) in refs.items()}, doc.locate)
-    modules = [_schema_module(converter, resolver, key, node, refs) for key, node in components]
+    nullable = frozenset(f"{n.file}{n.pointer}" for _, n in components if is_class_schema(n.value) and is_nullable_schema(n.value))
+    converter = Converter(resolver, {k: r for k, (_, r) in refs.items()}, doc.locate, nullable)
+    modules = assign_homes([_schema_module(converter, resolver, key, node, refs) for key, node in components])
     api = ir.Api(
         title=title,
         version=str(info.get("version") or ""),
@@ -69,11 +71,11 @@ def _schema_module(converter: Converter, resolver: Resolver, key: str, node: Nod
                    refs: dict[str, tuple[str, ir.ModelRef]]) -> ir.SchemaModule:
     ref = refs[f"{node.file}{node.pointer}"][1]
     reserved = {ref.name, *(refs[k][1].name for k in _referenced_components(resolver, node, refs))}
-    scope = ModuleScope(ref.module, NameAllocator(reserved), self_ref=ref)
+    scope = ModuleScope(ref.module, NameAllocator([*reserved, *RESERVED_INLINE_NAMES]), self_ref=ref)
     primary = converter.component(node, ref, scope)
     schema = node.value if isinstance(node.value, dict) else {}
     example, has_example = _example(schema)
-    return ir.SchemaModule(ref.module, key, primary, tuple(scope.models), example, has_example)
+    return ir.SchemaModule(ref.module, ref.module, key, primary, tuple(scope.models), example, has_example)
 
 
 def _referenced_components(resolver: Resolver, node: Node, refs: dict[str, Any]) -> list[str]:

@@ -28,6 +28,10 @@ _CONSTRAINTS = {
               "minProperties": "min_length", "maxProperties": "max_length"},
 }
 _CONSTRAINTS["float"] = _CONSTRAINTS["int"]
+_COUNTS = frozenset({"min_length", "max_length"})
+# Inline models are documented as sections of their component's page: these names would
+# share an anchor with the page's own headings.
+RESERVED_INLINE_NAMES = ("Fields", "Type")
 
 
 @dataclass
@@ -45,9 +49,12 @@ Locate = Callable[[str, str], Location]
 
 
 class Converter:
-    def __init__(self, resolver: Resolver, components: dict[str, ir.ModelRef], locate: Locate) -> None:
+    def __init__(self, resolver: Resolver, components: dict[str, ir.ModelRef], locate: Locate,
+                 nullable: frozenset[str] = frozenset()) -> None:
         self.resolver = resolver
         self.components = components
+        self.nullable = nullable
+        """Components whose class cannot say the schema also allows null: their references do."""
         self.locate = locate
         self.diagnostics: list[Diagnostic] = []
         self._inlining: set[str] = set()
@@ -59,10 +66,10 @@ class Converter:
         schema = node.value
         where = self.where(node)
         description = schema.get("description") if isinstance(schema, dict) else None
-        if isinstance(schema, dict) and "$ref" not in schema and ref_wrapper(schema) is None and is_objectlike(schema) \
-                and not (schema.get("oneOf") or schema.get("anyOf")):
+        if is_class_schema(schema):
             shape = merge_shape(self.resolver, node)
-            if shape.properties or not self._map_like(shape):
+            # `allOf: [{oneOf: …}, {description: …}]` is a union with a description, not a class.
+            if not (shape.unmerged and not shape.properties) and (shape.properties or not self._map_like(shape)):
                 return self.object_model(node, shape, ref.name, "", scope)
         return ir.AliasModel(ref.name, _text(description) or self._member_description(node), self.type_of(node, scope, ref.name), where)
 
@@ -138,10 +145,10 @@ class Converter:
 
     def _ref(self, node: Node, scope: ModuleScope, hint: str) -> ir.TypeRef:
         target = self.resolver.target(node)
-        named = self.components.get(f"{target.file}{target.pointer}")
-        if named is not None:
-            return named
         key = f"{target.file}{target.pointer}"
+        named = self.components.get(key)
+        if named is not None:
+            return nullable_of(named) if key in self.nullable else named
         if key in self._inlining:
             self.warn("recursive-inline", "an inline schema refers to itself; typed as Any", node)
             return ir.AnyType()
@@ -189,8 +196,8 @@ class Converter:
     def _discriminator(self, node: Node, members: list[Node]) -> str | None:
         """The property that tells members apart, declared or inferred, if pydantic can use it.
 
-        Every member must be an object whose property holds distinct constants; a declared
-        `mapping` is not needed (the OpenAI spec has none: its values are the members' `type`
+        Every member must be an object whose required, non-null property holds distinct
+        constants; a declared `mapping` is not needed (the OpenAI spec has none: its values are the members' `type`
         constants, not schema names).
         """
         declared = node.value.get("discriminator")
@@ -204,11 +211,13 @@ class Converter:
                 if not is_objectlike(resolved.value) or resolved.value.get("oneOf") or resolved.value.get("anyOf"):
                     usable = False
                     break
-                found = const_values(self.resolver, resolved, prop)
-                if found is None or (len(found[0]) > 1 and not found[1]) or seen.intersection(found[0]):
+                tag = const_values(self.resolver, resolved, prop)
+                # pydantic picks the member by the tag's value, so every member must carry the tag
+                # (a payload without it is valid JSON for the spec and must still parse).
+                if tag is None or not tag.required or tag.nullable or seen.intersection(tag.values):
                     usable = False
                     break
-                seen.update(found[0])
+                seen.update(tag.values)
             if usable:
                 return prop
         if names:
@@ -244,10 +253,9 @@ class Converter:
     def object_model(self, node: Node, shape: Shape, name: str, prefix: str, scope: ModuleScope) -> ir.ObjectModel:
         for dup in shape.duplicate_required:
             self.warn("duplicate-required", f"{dup!r} is listed twice in `required`", node)
-        attrs = NameAllocator()
-        fields = []
-        for prop, sub in shape.properties.items():
-            fields.append(self._field(prop, sub, attrs, prop in shape.required, prefix, scope))
+        attrs = _attribute_names(list(shape.properties))
+        fields = [self._field(prop, sub, attrs[prop], prop in shape.required, prefix, scope)
+                  for prop, sub in shape.properties.items()]
         extra = None
         additional = shape.keywords.get("additionalProperties")
         if isinstance(additional, dict) and additional:
@@ -256,7 +264,7 @@ class Converter:
         description = _text(shape.keywords.get("description"))
         return ir.ObjectModel(name, description, tuple(fields), extra, self.where(node))
 
-    def _field(self, prop: str, sub: Node, attrs: NameAllocator, required: bool, prefix: str, scope: ModuleScope) -> ir.Field:
+    def _field(self, prop: str, sub: Node, attr: str, required: bool, prefix: str, scope: ModuleScope) -> ir.Field:
         schema = sub.value if isinstance(sub.value, dict) else {}
         hint = prefix + class_name(prop) if not class_name(prop).startswith(prefix) else class_name(prop)
         ftype = self.type_of(sub, scope, hint)
@@ -272,7 +280,7 @@ class Converter:
                 description = claim.corrected
         has_default = "default" in schema
         return ir.Field(
-            name=attrs.allocate(field_name(prop)), alias=prop, type=ftype, required=required,
+            name=attr, alias=prop, type=ftype, required=required,
             description=description, default=schema.get("default"), has_default=has_default,
             deprecated=schema.get("deprecated") is True, read_only=schema.get("readOnly") is True,
             write_only=schema.get("writeOnly") is True, example=schema.get("example"),
@@ -292,6 +300,12 @@ class Converter:
                 elif value is not None:
                     self.warn("invalid-pattern", f"pattern {value!r} is not a valid regular expression; not enforced", node)
             elif isinstance(value, (int, float)) and not isinstance(value, bool):
+                if name in _COUNTS:
+                    # Lengths and counts are whole numbers; JSON tools often write `5.0`.
+                    if value != int(value) or value < 0:
+                        self.warn("invalid-constraint", f"{keyword} must be a non-negative integer, not {value!r}; not enforced", node)
+                        continue
+                    value = int(value)
                 found.append((name, value))
         if kind in ("int", "float"):
             found.extend(self._exclusive_bounds(node))
@@ -315,6 +329,16 @@ class Converter:
         self.diagnostics.append(Diagnostic(Severity.WARNING, code, message, self.locate(node.file, node.pointer)))
 
 
+def is_class_schema(schema: Any) -> bool:
+    """A schema that becomes a class when it is a component (otherwise an alias)."""
+    return isinstance(schema, dict) and "$ref" not in schema and ref_wrapper(schema) is None \
+        and is_objectlike(schema) and not (schema.get("oneOf") or schema.get("anyOf"))
+
+
+def is_nullable_schema(schema: Any) -> bool:
+    return isinstance(schema, dict) and (schema.get("nullable") is True or "null" in schema_types(schema))
+
+
 def nullable_of(t: ir.TypeRef) -> ir.TypeRef:
     if isinstance(t, (ir.NullType, ir.AnyType)):
         return t
@@ -325,11 +349,23 @@ def nullable_of(t: ir.TypeRef) -> ir.TypeRef:
     return ir.UnionOf((t, ir.NullType()))
 
 
+def _attribute_names(props: list[str]) -> dict[str, str]:
+    """Python attribute names for JSON properties. Models accept Python names as input too, so
+    an attribute must never equal another property's JSON name: properties whose JSON name is
+    already a valid attribute keep it, first; the others get names no JSON name uses."""
+    attrs = NameAllocator([p for p in props if field_name(p) != p], case_sensitive=True)
+    names = {p: attrs.allocate(p) for p in props if field_name(p) == p}
+    names.update({p: attrs.allocate(field_name(p)) for p in props if p not in names})
+    return {p: names[p] for p in props}
+
+
 def _literal(values: list[Any]) -> ir.TypeRef | None:
     concrete = [v for v in values if v is not None]
     if not concrete or not all(isinstance(v, (str, int, bool)) for v in concrete):
         return None
-    literal = ir.LiteralOf(tuple(dict.fromkeys(concrete)))
+    # `True == 1` in Python: dedupe on (type, value) so `[true, 1]` keeps both.
+    unique = {(type(v), v): v for v in concrete}
+    literal = ir.LiteralOf(tuple(unique.values()))
     return nullable_of(literal) if len(concrete) < len(values) else literal
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from ..loader import ref_file
 from .refs import Node, Resolver
 
 # Keywords that only annotate a `$ref` wrapped in `allOf` (`allOf: [$ref: X]` + a description):
@@ -78,7 +79,9 @@ def merge_shape(resolver: Resolver, node: Node, shape: Shape | None = None, seen
         previous = shape.properties.get(name)
         if previous is not None and isinstance(previous.value, dict) and isinstance(sub, dict) and "$ref" not in sub:
             # allOf on one property is an intersection: keep both sides' keywords, later wins.
-            sub_node = Node(sub_node.file, sub_node.pointer, {**previous.value, **sub})
+            # The earlier side's relative refs are rebased, since the merge lives in `sub`'s file.
+            earlier = previous.value if previous.file == sub_node.file else rebase_refs(previous.value, previous.file)
+            sub_node = Node(sub_node.file, sub_node.pointer, {**earlier, **sub})
         shape.properties[name] = sub_node
     for name in schema.get("required") or []:
         if not isinstance(name, str):
@@ -88,6 +91,19 @@ def merge_shape(resolver: Resolver, node: Node, shape: Shape | None = None, seen
         else:
             shape.required.append(name)
     return shape
+
+
+def rebase_refs(value: Any, file: str) -> Any:
+    """A copy of `value` whose `$ref`s name their target by absolute path, valid from any file."""
+    if isinstance(value, dict):
+        out = {k: rebase_refs(v, file) for k, v in value.items()}
+        if isinstance(value.get("$ref"), str):
+            target, _, fragment = value["$ref"].partition("#")
+            out["$ref"] = f"{ref_file(target, file) if target else file}#{fragment}"
+        return out
+    if isinstance(value, list):
+        return [rebase_refs(v, file) for v in value]
+    return value
 
 
 def _is_annotation_only(schema: Any) -> bool:
@@ -108,8 +124,17 @@ def ref_wrapper(schema: dict[str, Any]) -> dict[str, Any] | None:
     return refs[0]
 
 
-def const_values(resolver: Resolver, node: Node, prop: str) -> tuple[tuple[Any, ...], bool] | None:
-    """The constant values `prop` may take in the object `node`, and whether it is required."""
+@dataclass(frozen=True, slots=True)
+class Tag:
+    """What a union member says about a would-be discriminator property."""
+
+    values: tuple[Any, ...]
+    required: bool
+    nullable: bool
+
+
+def const_values(resolver: Resolver, node: Node, prop: str) -> Tag | None:
+    """The constant values `prop` may take in the object `node`, if it is an enum or const."""
     shape = merge_shape(resolver, node)
     sub = shape.properties.get(prop)
     if sub is None:
@@ -118,11 +143,13 @@ def const_values(resolver: Resolver, node: Node, prop: str) -> tuple[tuple[Any, 
     if not isinstance(schema, dict):
         return None
     if "const" in schema:
-        values: tuple[Any, ...] = (schema["const"],)
+        raw: list[Any] = [schema["const"]]
     elif isinstance(schema.get("enum"), list) and schema["enum"]:
-        values = tuple(v for v in schema["enum"] if v is not None)
+        raw = list(schema["enum"])
     else:
         return None
+    values = tuple(v for v in raw if v is not None)
     if not values or not all(isinstance(v, (str, int, bool)) for v in values):
         return None
-    return values, prop in shape.required
+    nullable = len(values) < len(raw) or schema.get("nullable") is True or "null" in schema_types(schema)
+    return Tag(values, prop in shape.required, nullable)

@@ -6,7 +6,7 @@ import json
 from dataclasses import dataclass
 
 from .. import ir
-from ..escape import md_cell, md_code, md_heading, md_text
+from ..escape import md_cell, md_cell_code, md_heading, md_text
 from ..pytypes import py_literal
 from .common import OutputFile, md_header
 from .examples import Example
@@ -46,7 +46,7 @@ def plan_docs(api: ir.Api) -> list[OutputFile]:
         }, "markdown"))
         entries.append((md_heading(primary.name), f"models/{primary.name}.md", md_cell(_summary(primary.description))))
     files.append(OutputFile("docs/index.md", "docs/index.md.j2", {
-        "header": header, "title": md_heading(api.title), "version": md_code(api.version) if api.version else "",
+        "header": header, "title": md_heading(api.title), "version": md_cell_code(api.version) if api.version else "",
         "description": md_text(api.description or ""), "models": entries,
     }, "markdown"))
     return files
@@ -63,7 +63,7 @@ def _section(model: ir.Model, module: str, index: ModelIndex) -> Section:
 
 
 def _row(f: ir.Field, module: str, index: ModelIndex) -> Row:
-    name = md_code(f.name) + ("" if f.alias == f.name else f" (JSON {md_code(f.alias)})")
+    name = md_cell_code(f.name) + ("" if f.alias == f.name else f" (JSON {md_cell_code(f.alias)})")
     notes = [md_cell(f.description)] if f.description else []
     notes.extend(_notes(f))
     return Row(name, md_type(f.type, module, index), "Yes" if f.required else "No", "<br>".join(notes) or "-")
@@ -73,15 +73,15 @@ def _notes(f: ir.Field) -> list[str]:
     notes = []
     literal = f.type if isinstance(f.type, ir.LiteralOf) else None
     if literal is not None and len(literal.values) == 1:
-        notes.append(f"**Value:** {md_code(_json(literal.values[0]))}")
+        notes.append(f"**Value:** {md_cell_code(_json(literal.values[0]))}")
     elif literal is not None:
-        notes.append("**Allowed values:** " + ", ".join(md_code(_json(v)) for v in literal.values))
+        notes.append("**Allowed values:** " + ", ".join(md_cell_code(_json(v)) for v in literal.values))
     fmt = f.type.format if isinstance(f.type, ir.Primitive) else None
     if fmt:
-        notes.append(f"**Format:** {md_code(fmt)}")
+        notes.append(f"**Format:** {md_cell_code(fmt)}")
     notes.extend(constraint_notes(f.type))
     if f.has_default:
-        notes.append(f"**Default:** {md_code(_json(f.default))}")
+        notes.append(f"**Default:** {md_cell_code(_json(f.default))}")
     for flag, label in ((f.deprecated, "Deprecated."), (f.read_only, "Read-only."), (f.write_only, "Write-only.")):
         if flag:
             notes.append(f"**{label}**")
@@ -93,7 +93,7 @@ def constraint_notes(t: ir.TypeRef, label: str = "") -> list[str]:
     own = getattr(t, "constraints", None)
     notes = []
     if own:
-        args = ", ".join(md_code(f"{k}={py_literal(v)}") for k, v in own.items)
+        args = ", ".join(md_cell_code(f"{k}={py_literal(v)}") for k, v in own.items)
         notes.append(f"**Constraints{label}:** {args}")
     match t:
         case ir.MapOf(key=key, value=value):
@@ -110,13 +110,13 @@ def md_type(t: ir.TypeRef, module: str, index: ModelIndex) -> str:
     """A type as Markdown for a table cell, with links to the pages of the models it names."""
     match t:
         case ir.Primitive(kind=kind):
-            return md_code(kind)
+            return md_cell_code(kind)
         case ir.AnyType():
-            return md_code("Any")
+            return md_cell_code("Any")
         case ir.NullType():
-            return md_code("None")
+            return md_cell_code("None")
         case ir.LiteralOf(values=values):
-            return " \\| ".join(md_code(_json(v)) for v in values)
+            return " \\| ".join(md_cell_code(_json(v)) for v in values)
         case ir.ArrayOf(item=item):
             return f"list\\[{md_type(item, module, index)}\\]"
         case ir.MapOf(key=key, value=value):
@@ -137,7 +137,10 @@ def _link(ref: ir.ModelRef, module: str, index: ModelIndex) -> str:
 
 
 def _json(value: object) -> str:
-    return value if isinstance(value, str) else json.dumps(value)
+    """A value as the docs show it: strings as they are, unless they hold control characters."""
+    if isinstance(value, str) and value.isprintable():
+        return value
+    return json.dumps(value, ensure_ascii=False)
 
 
 def _summary(description: str | None) -> str:

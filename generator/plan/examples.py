@@ -48,10 +48,10 @@ class Example:
             case ir.Primitive():
                 return self._primitive(t, value, name)
             case ir.ArrayOf(item=item):
-                items = value if isinstance(value, list) else [_MISSING]
+                items = value if isinstance(value, list) else [] if self._recursive(item) else [_MISSING]
                 return _block("[", "]", [self.expr(item, v, name, depth + 1) for v in items])
             case ir.MapOf(value=item):
-                entries = value if isinstance(value, dict) else {"key": _MISSING}
+                entries = value if isinstance(value, dict) else {} if self._recursive(item) else {"key": _MISSING}
                 return _block("{", "}", [f"{py_literal(str(k))}: {self.expr(item, v, str(k), depth + 1)}" for k, v in entries.items()])
             case ir.UnionOf(members=members):
                 return self.expr(self._pick(members, value), value, name, depth)
@@ -59,15 +59,19 @@ class Example:
                 return "None"
         return py_literal(value) if value is not _MISSING and _is_json(value) else '"<value>"'
 
+    def _recursive(self, t: ir.TypeRef) -> bool:
+        """A type that leads back to a model being built: an example stops there, empty."""
+        return isinstance(t, ir.ModelRef) and (t.module, t.name) in self._stack
+
     def _model(self, ref: ir.ModelRef, value: Any, depth: int) -> str:
         model = self.index.get(ref)
-        if isinstance(model, ir.AliasModel):
-            return self.expr(model.type, value, model.name, depth)
         key = (ref.module, ref.name)
         if key in self._stack or depth > _MAX_DEPTH:
             return "None"
         self._stack.append(key)
         try:
+            if isinstance(model, ir.AliasModel):
+                return self.expr(model.type, value, model.name, depth + 1)
             args = []
             given = value if isinstance(value, dict) else {}
             for f in model.fields:

@@ -8,8 +8,8 @@ from dataclasses import dataclass
 from .. import ir
 from ..escape import py_docstring, py_str, toml_str
 from ..pytypes import Imports, annotation, default_fits, is_nullable, py_literal, single_const
-from .common import OutputFile, py_header
-from .index import referenced_modules, strongly_connected, walk
+from .common import OutputFile, py_header, toml_header
+from ..graph import walk
 
 
 @dataclass(frozen=True, slots=True)
@@ -23,105 +23,111 @@ class FieldView:
 @dataclass(frozen=True, slots=True)
 class ModelView:
     kind: str
-    """`class` or `alias`."""
+    """`class`, `alias`, or `recursive_alias` (a `TypeAliasType`, for mypy a plain alias)."""
     name: str
     docstring: str | None
     annotation: str
     """The aliased type (aliases) or the type of additional properties (classes), if any."""
     fields: tuple[FieldView, ...]
-    needs: frozenset[str] = frozenset()
-    """Names of the models its type mentions (aliases must follow the aliases they name)."""
+    empty: bool = False
+    """A class with no body at all (it needs `pass`)."""
 
 
 def plan_python(api: ir.Api) -> list[OutputFile]:
     pkg = api.package
     header = py_header(api.spec_name)
     files = [
-        OutputFile("python/pyproject.toml", "python/pyproject.toml.j2", {"api": api, "dist": pkg.replace("_", "-"),
-                   "version": _pep440(api.version), "description": toml_str(api.title)}, "toml"),
+        OutputFile("python/pyproject.toml", "python/pyproject.toml.j2", {
+            "header": toml_header(api.spec_name), "dist": toml_str(pkg.replace("_", "-")), "package": toml_str(pkg),
+            "version": toml_str(_pep440(api.version)), "description": toml_str(api.title)}, "toml"),
         OutputFile(f"python/{pkg}/__init__.py", "python/package_init.py.j2", {"header": header, "api": api,
                    "docstring": py_docstring(f"Python SDK for {api.title}.")}, "python"),
         OutputFile(f"python/{pkg}/_base.py", "python/base.py.j2", {"header": header}, "python"),
         OutputFile(f"python/{pkg}/py.typed", "python/py.typed.j2", {}, "text"),
     ]
-    exports = []
-    homes = _group_cycles(api)
-    for group, members in homes.items():
-        mods = [m for m in api.schemas if m.module in members]
-        files.append(OutputFile(f"python/{pkg}/types/{group}.py", "python/model.py.j2", _module_context(mods, group, header), "python"))
-        if len(members) > 1:
-            for mod in mods:
-                names = [m.name for m in (*mod.inline, mod.primary)]
-                files.append(OutputFile(f"python/{pkg}/types/{mod.module}.py", "python/reexport.py.j2",
-                                        {"header": header, "home": group, "names": names}, "python"))
+    homes: dict[str, list[ir.SchemaModule]] = {}
     for mod in api.schemas:
-        exports.append((mod.primary.name, mod.module))
+        homes.setdefault(mod.home, []).append(mod)
+    for home, mods in homes.items():
+        files.append(OutputFile(f"python/{pkg}/types/{home}.py", "python/model.py.j2", _module_context(mods, home, header), "python"))
+        for mod in mods if home != mods[0].module else ():
+            names = [m.name for m in (*mod.inline, mod.primary)]
+            files.append(OutputFile(f"python/{pkg}/types/{mod.module}.py", "python/reexport.py.j2",
+                                    {"header": header, "home": home, "names": names, "all": _py_list(sorted(names))}, "python"))
+    exports = sorted((mod.primary.name, mod.module) for mod in api.schemas)
     files.append(OutputFile(f"python/{pkg}/types/__init__.py", "python/types_init.py.j2",
-                            {"header": header, "exports": sorted(exports)}, "python"))
+                            {"header": header, "exports": exports}, "python"))
     return files
-
-
-def _group_cycles(api: ir.Api) -> dict[str, list[str]]:
-    """Module file → schema modules it defines. Modules that import each other share one file,
-    so every import is at the top and import order can never break a cycle (`a` needs `b`
-    needs `a`)."""
-    graph = {mod.module: referenced_modules(mod) for mod in api.schemas}
-    homes: dict[str, list[str]] = {}
-    order = {mod.module: i for i, mod in enumerate(api.schemas)}
-    for component in strongly_connected(graph):
-        members = sorted(component, key=order.__getitem__)
-        home = members[0] if len(members) == 1 else f"_cycle_{members[0]}"
-        homes[home] = members
-    return dict(sorted(homes.items(), key=lambda kv: order[kv[1][0]]))
 
 
 def _module_context(mods: list[ir.SchemaModule], home: str, header: str) -> dict[str, object]:
     imports = Imports()
     members = {m.module for m in mods}
-    classes: list[ModelView] = []
-    aliases: list[ModelView] = []
-    for mod in mods:
-        for model in (*mod.inline, mod.primary):
-            view = _model_view(model, mod.module, imports)
-            (classes if view.kind == "class" else aliases).append(view)
+    classes = [_class_view(model, mod.module, imports) for mod in mods for model in (*mod.inline, mod.primary)
+               if isinstance(model, ir.ObjectModel)]
+    aliases = [(mod.module, model) for mod in mods for model in (*mod.inline, mod.primary) if isinstance(model, ir.AliasModel)]
+    ordered, recursive = _alias_order([a for _, a in aliases])
+    module_of = {a.name: m for m, a in aliases}
+    alias_views = [_alias_view(a, module_of[a.name], imports, recursive) for a in ordered]
+    if alias_views:
+        imports.typing.add("TypeAlias")
+    if recursive:
+        imports.typing.add("TYPE_CHECKING")
     external = sorted((m, n) for m, n in imports.models if m not in members)
+    names = sorted(v.name for v in classes + alias_views)
     return {
         "header": header,
-        "typing": sorted(imports.typing | ({"TypeAlias"} if aliases else set())),
+        "typing": sorted(imports.typing),
         "pydantic": sorted(imports.pydantic),
         "datetime": imports.datetime,
+        "type_alias_type": bool(recursive),
         "model_imports": external,
-        "models": classes + _alias_order(aliases),
-        "all": sorted(v.name for v in classes + aliases),
-        "home": home,
+        "models": classes + alias_views,
+        "all": _py_list(names),
         "needs_base": bool(classes),
     }
 
 
-def _alias_order(aliases: list[ModelView]) -> list[ModelView]:
-    """Aliases are evaluated at import: each must follow the aliases it names."""
+def _alias_order(aliases: list[ir.AliasModel]) -> tuple[list[ir.AliasModel], frozenset[str]]:
+    """Aliases are evaluated at import, so each must follow the aliases it names. Those that
+    name themselves, directly or through other aliases, are recursive: they become
+    `TypeAliasType`s, whose value may name what is not defined yet."""
     names = {a.name for a in aliases}
-    done: list[ModelView] = []
-    placed: set[str] = set()
+    needs = {a.name: {r.name for r in walk(a.type) if isinstance(r, ir.ModelRef)} & names for a in aliases}
+    recursive = {a.name for a in aliases if a.name in needs[a.name]}
+    placed: list[ir.AliasModel] = []
     pending = list(aliases)
     while pending:
-        ready = [a for a in pending if not (a.needs & (names - placed - {a.name}))]
-        batch = ready or pending[:1]
-        for a in batch:
-            done.append(a)
-            placed.add(a.name)
-            pending.remove(a)
-    return done
+        done = {a.name for a in placed}
+        ready = [a for a in pending if not (needs[a.name] - done - {a.name})]
+        if not ready:  # a cycle through several aliases
+            recursive.update(a.name for a in pending)
+            ready = pending
+        placed.extend(ready)
+        pending = [a for a in pending if a not in ready]
+    return placed, frozenset(recursive)
 
 
-def _model_view(model: ir.Model, module: str, imports: Imports) -> ModelView:
-    doc = py_docstring(model.description) if model.description else None
-    if isinstance(model, ir.AliasModel):
-        needs = frozenset(r.name for r in walk(model.type) if isinstance(r, ir.ModelRef))
-        return ModelView("alias", model.name, doc, annotation(model.type, module, imports), (), needs)
+def _class_view(model: ir.ObjectModel, module: str, imports: Imports) -> ModelView:
     fields = tuple(_field_view(f, module, imports) for f in model.fields)
     extra = annotation(model.extra, module, imports) if model.extra is not None else ""
-    return ModelView("class", model.name, doc, extra, fields)
+    empty = not (fields or extra or model.description)
+    return ModelView("class", model.name, _doc(model.description), extra, fields, empty)
+
+
+def _alias_view(model: ir.AliasModel, module: str, imports: Imports, recursive: frozenset[str]) -> ModelView:
+    if model.name in recursive:
+        spelled = annotation(model.type, module, imports, forward=recursive)
+        return ModelView("recursive_alias", model.name, _doc(model.description), spelled, ())
+    return ModelView("alias", model.name, _doc(model.description), annotation(model.type, module, imports), ())
+
+
+def _py_list(names: list[str]) -> str:
+    return "[" + ", ".join(py_str(n) for n in names) + ("," if names else "") + "]"
+
+
+def _doc(text: str | None) -> str | None:
+    return py_docstring(text) if text else None
 
 
 def _field_view(f: ir.Field, module: str, imports: Imports) -> FieldView:
