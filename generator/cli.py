@@ -77,9 +77,12 @@ def _generate(args: argparse.Namespace) -> int:
     jobs = _jobs(args)
     # Render every job before writing any: bad input anywhere leaves every output as it was.
     builds = [(job, build(job.spec, package=job.package, targets=job.targets)) for job in jobs]
+    for _, result in builds:
+        _print_diagnostics(result.diagnostics)
+    if any(d.severity is Severity.ERROR for _, result in builds for d in result.diagnostics):
+        return EXIT_BAD_INPUT  # the errors are printed above; nothing is written
     status = EXIT_OK
     for job, result in builds:
-        _print_diagnostics(result.diagnostics)
         if args.check:
             stale = check(job.output, result.files)
             if stale:

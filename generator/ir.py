@@ -157,6 +157,74 @@ class SchemaModule:
 
 
 @dataclass(frozen=True, slots=True)
+class OperationModule:
+    """A module of the types package for one operation's inline schemas (bodies, responses)."""
+
+    module: str
+    models: tuple[Model, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Parameter:
+    name: str
+    """The Python argument name."""
+    alias: str
+    """The name on the wire."""
+    where: str
+    """`path`, `query`, `header` or `cookie`."""
+    type: TypeRef
+    required: bool
+    description: str | None
+    default: JsonValue
+    has_default: bool
+    deprecated: bool
+    style: str | None
+    explode: bool | None
+    location: Location
+
+
+@dataclass(frozen=True, slots=True)
+class Body:
+    media_type: str
+    """`application/json`, `multipart/form-data`, `application/x-www-form-urlencoded`, or another."""
+    type: TypeRef
+    required: bool
+    description: str | None
+    location: Location
+
+
+@dataclass(frozen=True, slots=True)
+class Response:
+    status: str
+    """`200`, `2XX` or `default`."""
+    media_type: str | None
+    type: TypeRef | None
+    """None when the response has no body."""
+    description: str | None
+    location: Location
+
+
+@dataclass(frozen=True, slots=True)
+class Operation:
+    name: str
+    """A unique snake_case name for the operation (from its operationId, or method and path)."""
+    operation_id: str | None
+    method: str
+    """Lowercase HTTP method."""
+    path: str
+    summary: str | None
+    description: str | None
+    tags: tuple[str, ...]
+    deprecated: bool
+    parameters: tuple[Parameter, ...]
+    body: Body | None
+    responses: tuple[Response, ...]
+    module: str | None
+    """The types module holding its inline models, if it has any."""
+    location: Location
+
+
+@dataclass(frozen=True, slots=True)
 class Api:
     title: str
     version: str
@@ -166,6 +234,8 @@ class Api:
     """The spec's file name, for provenance headers."""
     servers: tuple[str, ...]
     schemas: tuple[SchemaModule, ...]
+    operations: tuple[Operation, ...] = ()
+    operation_modules: tuple[OperationModule, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

@@ -103,29 +103,3 @@ def single_const(t: ir.TypeRef) -> str | int | float | bool | None:
     if isinstance(t, ir.LiteralOf) and len(t.values) == 1:
         return t.values[0]
     return None
-
-
-def default_fits(t: ir.TypeRef, value: ir.JsonValue) -> bool:
-    """Whether a JSON default can be written as a Python default that mypy accepts for `t`."""
-    match t:
-        case ir.AnyType():
-            return True
-        case ir.NullType():
-            return value is None
-        case ir.Primitive(kind="str"):
-            return isinstance(value, str)
-        case ir.Primitive(kind="int"):
-            return isinstance(value, int) and not isinstance(value, bool)
-        case ir.Primitive(kind="float"):
-            return isinstance(value, (int, float)) and not isinstance(value, bool)
-        case ir.Primitive(kind="bool"):
-            return isinstance(value, bool)
-        case ir.LiteralOf(values=values):
-            return any(value == v and type(value) is type(v) for v in values)
-        case ir.ArrayOf(item=item):
-            return isinstance(value, list) and all(default_fits(item, v) for v in value)
-        case ir.MapOf(value=item):
-            return isinstance(value, dict) and all(default_fits(item, v) for v in value.values())
-        case ir.UnionOf(members=members, discriminator=None):
-            return any(default_fits(m, value) for m in members)
-    return False

@@ -45,17 +45,13 @@ def _key_to_str(key: Any) -> str:
     return str(key)
 
 
-class Loader(_BaseLoader):  # type: ignore[misc,valid-type]
-    """CSafeLoader with YAML 1.2 core-schema resolution and string keys."""
+class _Core12:
+    """YAML 1.2 core-schema construction, for either parser."""
 
-    yaml_implicit_resolvers: dict[str | None, list[tuple[str, re.Pattern[str]]]] = {}
-
-    def __init__(self, stream: Any) -> None:
-        super().__init__(stream)
-        self.duplicate_keys: list[tuple[str, int, int]] = []
+    duplicate_keys: list[tuple[str, int, int]]
 
     def construct_yaml_int(self, node: yaml.ScalarNode) -> int:
-        text = str(self.construct_scalar(node))
+        text = str(self.construct_scalar(node))  # type: ignore[attr-defined]
         sign = -1 if text.startswith("-") else 1
         digits = text.lstrip("+-")
         if digits.startswith("0o"):
@@ -73,35 +69,85 @@ class Loader(_BaseLoader):  # type: ignore[misc,valid-type]
                     mark = key_node.start_mark
                     self.duplicate_keys.append((key_node.value, mark.line + 1, mark.column + 1))
                 seen.add(key_node.value)
-        self.flatten_mapping(node)  # YAML merge keys (`<<`)
-        mapping: dict[str, Any] = {}
-        for key_node, value_node in node.value:
-            mapping[_key_to_str(self.construct_object(key_node, deep=deep))] = self.construct_object(value_node, deep=deep)
-        return mapping
+        self.flatten_mapping(node)  # type: ignore[attr-defined]  # YAML merge keys (`<<`)
+        construct = self.construct_object  # type: ignore[attr-defined]
+        return {_key_to_str(construct(k, deep=deep)): construct(v, deep=deep) for k, v in node.value}
 
 
-for _tag, _regexp, _first in _CORE_RESOLVERS:
-    Loader.add_implicit_resolver(_tag, _regexp, list(_first))
-# Keep `<<` merge keys working: they are resolved implicitly in PyYAML.
-Loader.add_implicit_resolver("tag:yaml.org,2002:merge", re.compile(r"^(?:<<)$"), ["<"])
-Loader.add_constructor("tag:yaml.org,2002:int", Loader.construct_yaml_int)
-# Explicit `!!timestamp` tags are the only way to get one; keep them as their text.
-Loader.add_constructor("tag:yaml.org,2002:timestamp", Loader.construct_yaml_str)
+class Loader(_Core12, _BaseLoader):  # type: ignore[misc,valid-type]
+    """CSafeLoader with YAML 1.2 core-schema resolution and string keys."""
+
+    yaml_implicit_resolvers: dict[str | None, list[tuple[str, re.Pattern[str]]]] = {}
+
+    def __init__(self, stream: Any) -> None:
+        super().__init__(stream)
+        self.duplicate_keys = []
+
+
+class _RedefiningComposer(yaml.composer.Composer):
+    """YAML lets a later anchor reuse a name (aliases then mean the latest); PyYAML refuses."""
+
+    def compose_node(self, parent: Any, index: Any) -> Any:
+        event = self.peek_event()
+        if not isinstance(event, yaml.AliasEvent) and event.anchor is not None:
+            self.anchors.pop(event.anchor, None)
+        return super().compose_node(parent, index)
+
+
+class PyLoader(_Core12, yaml.reader.Reader, yaml.scanner.Scanner, yaml.parser.Parser, _RedefiningComposer,
+               yaml.constructor.SafeConstructor, yaml.resolver.Resolver):
+    """The pure-Python parser, slower: used only for documents that redefine an anchor
+    (OpenAI's 2024 spec does), which libyaml's composer refuses."""
+
+    yaml_implicit_resolvers: dict[str | None, list[tuple[str, re.Pattern[str]]]] = {}
+
+    def __init__(self, stream: Any) -> None:
+        yaml.reader.Reader.__init__(self, stream)
+        yaml.scanner.Scanner.__init__(self)
+        yaml.parser.Parser.__init__(self)
+        _RedefiningComposer.__init__(self)
+        yaml.constructor.SafeConstructor.__init__(self)
+        yaml.resolver.Resolver.__init__(self)
+        self.duplicate_keys = []
+
+
+for _loader in (Loader, PyLoader):
+    for _tag, _regexp, _first in _CORE_RESOLVERS:
+        _loader.add_implicit_resolver(_tag, _regexp, list(_first))
+    # Keep `<<` merge keys working: they are resolved implicitly in PyYAML.
+    _loader.add_implicit_resolver("tag:yaml.org,2002:merge", re.compile(r"^(?:<<)$"), ["<"])
+    _loader.add_constructor("tag:yaml.org,2002:int", _Core12.construct_yaml_int)
+    # Explicit `!!timestamp` tags are the only way to get one; keep them as their text.
+    _loader.add_constructor("tag:yaml.org,2002:timestamp", yaml.constructor.SafeConstructor.construct_yaml_str)
+
+
+def _redefines_anchor(exc: yaml.YAMLError) -> bool:
+    return isinstance(exc, yaml.composer.ComposerError) and "duplicate anchor" in str(exc.context or "")
 
 
 def load_yaml(text: str) -> tuple[Any, list[tuple[str, int, int]]]:
     """Parse YAML text; return the data and the duplicate keys seen (key, line, column)."""
-    loader = Loader(text)
     try:
-        return loader.get_single_data(), loader.duplicate_keys
-    finally:
-        loader.dispose()
+        return _run(Loader, text, "get_single_data")
+    except yaml.YAMLError as exc:
+        if not _redefines_anchor(exc):
+            raise
+    return _run(PyLoader, text, "get_single_data")
 
 
 def compose_yaml(text: str) -> yaml.Node | None:
     """The node tree, with marks, for locating a JSON pointer's line."""
-    loader = Loader(text)
     try:
-        return loader.get_single_node()
+        return _run(Loader, text, "get_single_node")[0]
+    except yaml.YAMLError as exc:
+        if not _redefines_anchor(exc):
+            raise
+    return _run(PyLoader, text, "get_single_node")[0]
+
+
+def _run(cls: Any, text: str, method: str) -> tuple[Any, list[tuple[str, int, int]]]:
+    loader = cls(text)
+    try:
+        return getattr(loader, method)(), loader.duplicate_keys
     finally:
         loader.dispose()

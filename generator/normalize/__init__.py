@@ -11,6 +11,7 @@ from ..loader import Document, join_pointer
 from ..names import NameAllocator, class_name, module_name, package_name
 from .refs import Node, Resolver
 from .modules import assign_homes
+from .operations import Operations
 from .schemas import RESERVED_INLINE_NAMES, Converter, ModuleScope, is_class_schema, is_nullable_schema
 
 
@@ -21,10 +22,13 @@ def normalize(doc: Document, *, package: str | None = None) -> ir.Normalized:
     info = root.get("info") if isinstance(root.get("info"), dict) else {}
     title = str(info.get("title") or "API")
     components = _component_nodes(resolver)
-    refs = _allocate(components)
+    modules = NameAllocator()
+    refs = _allocate(components, modules)
     nullable = frozenset(f"{n.file}{n.pointer}" for _, n in components if is_class_schema(n.value) and is_nullable_schema(n.value))
     converter = Converter(resolver, {k: r for k, (_, r) in refs.items()}, doc.locate, nullable)
-    modules = assign_homes([_schema_module(converter, resolver, key, node, refs) for key, node in components])
+    schemas = assign_homes([_schema_module(converter, resolver, key, node, refs) for key, node in components])
+    builder = Operations(converter, resolver, modules, lambda n: {refs[k][1].name for k in _referenced_components(resolver, n, refs)})
+    operations, operation_modules = builder.build()
     api = ir.Api(
         title=title,
         version=str(info.get("version") or ""),
@@ -32,9 +36,11 @@ def normalize(doc: Document, *, package: str | None = None) -> ir.Normalized:
         package=package or package_name(title),
         spec_name=os.path.basename(doc.root),
         servers=_servers(root),
-        schemas=tuple(modules),
+        schemas=tuple(schemas),
+        operations=tuple(operations),
+        operation_modules=tuple(operation_modules),
     )
-    return ir.Normalized(api, tuple(doc.diagnostics) + tuple(converter.diagnostics))
+    return ir.Normalized(api, tuple(doc.diagnostics) + tuple(converter.diagnostics) + tuple(builder.diagnostics))
 
 
 def _check_version(doc: Document, root: dict[str, Any]) -> None:
@@ -56,9 +62,9 @@ def _component_nodes(resolver: Resolver) -> list[tuple[str, Node]]:
     return [(key, resolver.child(base, key)) for key in base.value]
 
 
-def _allocate(components: list[tuple[str, Node]]) -> dict[str, tuple[str, ir.ModelRef]]:
+def _allocate(components: list[tuple[str, Node]], modules: NameAllocator) -> dict[str, tuple[str, ir.ModelRef]]:
     """Final class and module names for every component, first come first served."""
-    classes, modules = NameAllocator(), NameAllocator()
+    classes = NameAllocator()
     out: dict[str, tuple[str, ir.ModelRef]] = {}
     for key, node in components:
         name = classes.allocate(class_name(key))

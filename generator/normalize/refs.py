@@ -35,12 +35,15 @@ class Resolver:
 
     def resolve(self, node: Node) -> Node:
         """Follow `$ref` (and refs whose target is itself a `$ref`) to a concrete node."""
-        hops = 0
+        seen: set[str] = set()
         while isinstance(node.value, dict) and isinstance(node.value.get("$ref"), str):
-            hops += 1
-            if hops > MAX_REF_HOPS:
-                raise error("ref-chain", f"$ref chain longer than {MAX_REF_HOPS} hops (a cycle of refs?)",
-                            self.doc.locate(node.file, node.pointer))
+            key = f"{node.file}{node.pointer}"
+            if key in seen:
+                raise error("circular-ref", f"$ref {node.value['$ref']!r} leads back to itself: it names no schema",
+                            self.doc.locate(node.file, join_pointer(node.pointer, "$ref")))
+            seen.add(key)
+            if len(seen) > MAX_REF_HOPS:
+                raise error("ref-chain", f"$ref chain longer than {MAX_REF_HOPS} hops", self.doc.locate(node.file, node.pointer))
             node = self.target(node)
         return node
 

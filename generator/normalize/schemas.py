@@ -102,6 +102,14 @@ class Converter:
             return self._ref(node, scope, hint)
         if "$recursiveRef" in schema or "$dynamicRef" in schema:
             return scope.self_ref or ir.AnyType()
+        # An enum or const beside allOf/oneOf is the tighter constraint (Discord narrows a shared
+        # `oneOf` of type codes with `enum: [5]`): the values it lists are the type.
+        if "const" in schema:
+            return _literal([schema["const"]]) or ir.AnyType()
+        if isinstance(schema.get("enum"), list) and schema["enum"]:
+            literal = _literal(schema["enum"])
+            if literal is not None:
+                return literal
         wrapped = ref_wrapper(schema)
         if wrapped is not None:
             index = schema["allOf"].index(wrapped)
@@ -110,12 +118,6 @@ class Converter:
             return self._all_of(node, scope, hint)
         if isinstance(schema.get("oneOf"), list) or isinstance(schema.get("anyOf"), list):
             return self._union(node, scope, hint)
-        if "const" in schema:
-            return _literal([schema["const"]]) or ir.AnyType()
-        if isinstance(schema.get("enum"), list) and schema["enum"]:
-            literal = _literal(schema["enum"])
-            if literal is not None:
-                return literal
         types = schema_types(schema)
         concrete = [t for t in types if t != "null"]
         if len(concrete) > 1:
@@ -185,6 +187,9 @@ class Converter:
             members.append(self.type_of(member_node, scope, _variant_hint(hint, member, i)))
             member_nodes.append(member_node)
         members = _dedupe(members)
+        if members and all(isinstance(m, ir.LiteralOf) for m in members):
+            # `oneOf` of `const`s (an enum with a title per value) is one Literal.
+            members = [_literal([v for m in members for v in m.values])]  # type: ignore[union-attr]
         if not members:
             return ir.NullType() if nullable else ir.AnyType()
         if len(members) == 1:

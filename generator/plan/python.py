@@ -7,7 +7,8 @@ from dataclasses import dataclass
 
 from .. import ir
 from ..escape import py_docstring, py_str, toml_str
-from ..pytypes import Imports, annotation, default_fits, is_nullable, py_literal, single_const
+from ..conform import fits
+from ..pytypes import Imports, annotation, is_nullable, py_literal, single_const
 from .common import OutputFile, py_header, toml_header
 from ..graph import walk
 
@@ -49,23 +50,27 @@ def plan_python(api: ir.Api) -> list[OutputFile]:
     for mod in api.schemas:
         homes.setdefault(mod.home, []).append(mod)
     for home, mods in homes.items():
-        files.append(OutputFile(f"python/{pkg}/types/{home}.py", "python/model.py.j2", _module_context(mods, home, header), "python"))
+        members = [(m.module, (*m.inline, m.primary)) for m in mods]
+        files.append(OutputFile(f"python/{pkg}/types/{home}.py", "python/model.py.j2", _module_context(members, header), "python"))
         for mod in mods if home != mods[0].module else ():
             names = [m.name for m in (*mod.inline, mod.primary)]
             files.append(OutputFile(f"python/{pkg}/types/{mod.module}.py", "python/reexport.py.j2",
                                     {"header": header, "home": home, "names": names, "all": _py_list(sorted(names))}, "python"))
+    for op in api.operation_modules:
+        files.append(OutputFile(f"python/{pkg}/types/{op.module}.py", "python/model.py.j2",
+                                _module_context([(op.module, op.models)], header), "python"))
     exports = sorted((mod.primary.name, mod.module) for mod in api.schemas)
     files.append(OutputFile(f"python/{pkg}/types/__init__.py", "python/types_init.py.j2",
                             {"header": header, "exports": exports}, "python"))
     return files
 
 
-def _module_context(mods: list[ir.SchemaModule], home: str, header: str) -> dict[str, object]:
+def _module_context(members: list[tuple[str, tuple[ir.Model, ...]]], header: str) -> dict[str, object]:
+    """One module file defining the models of `members` ((module, models) pairs)."""
     imports = Imports()
-    members = {m.module for m in mods}
-    classes = [_class_view(model, mod.module, imports) for mod in mods for model in (*mod.inline, mod.primary)
+    classes = [_class_view(model, module, imports) for module, models in members for model in models
                if isinstance(model, ir.ObjectModel)]
-    aliases = [(mod.module, model) for mod in mods for model in (*mod.inline, mod.primary) if isinstance(model, ir.AliasModel)]
+    aliases = [(module, model) for module, models in members for model in models if isinstance(model, ir.AliasModel)]
     ordered, recursive = _alias_order([a for _, a in aliases])
     module_of = {a.name: m for m, a in aliases}
     alias_views = [_alias_view(a, module_of[a.name], imports, recursive) for a in ordered]
@@ -73,7 +78,8 @@ def _module_context(mods: list[ir.SchemaModule], home: str, header: str) -> dict
         imports.typing.add("TypeAlias")
     if recursive:
         imports.typing.add("TYPE_CHECKING")
-    external = sorted((m, n) for m, n in imports.models if m not in members)
+    own = {module for module, _ in members}
+    external = sorted((m, n) for m, n in imports.models if m not in own)
     names = sorted(v.name for v in classes + alias_views)
     return {
         "header": header,
@@ -137,7 +143,7 @@ def _field_view(f: ir.Field, module: str, imports: Imports) -> FieldView:
         const = single_const(f.type)
         if const is not None:
             default = py_literal(const)
-        elif f.has_default and f.default is not None and default_fits(f.type, f.default):
+        elif f.has_default and f.default is not None and fits(f.type, f.default) and _plain(f.type):
             default = py_literal(f.default)
         else:
             default = "None"
@@ -150,6 +156,12 @@ def _field_view(f: ir.Field, module: str, imports: Imports) -> FieldView:
         default = f"Field({default_arg}validation_alias={alias}, serialization_alias={alias})"
     doc = py_docstring(f.description) if f.description else None
     return FieldView(f.name, ann, default, doc)
+
+
+def _plain(t: ir.TypeRef) -> bool:
+    """A type whose JSON values are its Python values (a default can be written as a literal)."""
+    return not any(isinstance(x, ir.ModelRef) or (isinstance(x, ir.Primitive) and x.kind in ("datetime", "date", "bytes"))
+                   for x in walk(t))
 
 
 def _pep440(version: str) -> str:
