@@ -3,14 +3,37 @@
 from __future__ import annotations
 
 import datetime
+import json
 import uuid
+from collections.abc import Callable
 
 from . import ir
 
+Lookup = Callable[[ir.ModelRef], "ir.Model | None"]
 
-def fits(t: ir.TypeRef, value: ir.JsonValue) -> bool:
-    """Whether `value` is a valid instance of `t`, structurally (constraints are not checked)."""
+
+def _no_lookup(ref: ir.ModelRef) -> ir.Model | None:
+    return None
+
+
+def coerce_default(t: ir.TypeRef, value: ir.JsonValue) -> ir.JsonValue:
+    """A scalar default of a string schema as its text (`type: string, default: 1` means "1")."""
+    if isinstance(t, ir.Primitive) and t.kind == "str" and isinstance(value, (int, float, bool)):
+        return json.dumps(value)
+    return value
+
+
+def fits(t: ir.TypeRef, value: ir.JsonValue, lookup: Lookup = _no_lookup) -> bool:
+    """Whether `value` is a valid instance of `t`, structurally (constraints are not checked).
+
+    `lookup` finds the model a reference names; without it, references fit nothing.
+    """
     match t:
+        case ir.ModelRef():
+            model = lookup(t)
+            if isinstance(model, ir.AliasModel):
+                return fits(model.type, value, lookup)
+            return isinstance(value, dict) and model is not None
         case ir.AnyType():
             return True
         case ir.NullType():
@@ -20,11 +43,11 @@ def fits(t: ir.TypeRef, value: ir.JsonValue) -> bool:
         case ir.LiteralOf(values=values):
             return any(value == v and type(value) is type(v) for v in values)
         case ir.ArrayOf(item=item):
-            return isinstance(value, list) and all(fits(item, v) for v in value)
+            return isinstance(value, list) and all(fits(item, v, lookup) for v in value)
         case ir.MapOf(value=item):
-            return isinstance(value, dict) and all(fits(item, v) for v in value.values())
+            return isinstance(value, dict) and all(fits(item, v, lookup) for v in value.values())
         case ir.UnionOf(members=members):
-            return any(fits(m, value) for m in members)
+            return any(fits(m, value, lookup) for m in members)
     return False
 
 

@@ -14,6 +14,7 @@ from urllib.parse import unquote
 
 import yaml
 
+from . import swagger2
 from .diagnostics import Diagnostic, Location, Severity, SpecError, error
 from .yaml12 import compose_yaml, load_yaml
 
@@ -55,16 +56,23 @@ class Document:
     texts: dict[str, str]
     display: dict[str, str]
     diagnostics: list[Diagnostic] = field(default_factory=list)
+    moved: tuple[tuple[str, str], ...] = ()
+    """(new prefix, old prefix) of root-file pointers that a conversion moved (Swagger 2.0)."""
     _nodes: dict[str, Any] = field(default_factory=dict, repr=False)
 
     def locate(self, file: str, pointer: str) -> Location:
         """The file and line of a pointer; the line of a mapping entry is its key's line."""
         shown = self.display.get(file, file)
+        source_pointer = pointer
+        for new, old in self.moved if file == self.root else ():
+            if pointer.startswith(new):
+                source_pointer = old + pointer[len(new):]
+                break
         node = self._node_tree(file)
         if node is None:
             return Location(shown, pointer)
         mark = node.start_mark
-        for part in split_pointer(pointer):
+        for part in split_pointer(source_pointer):
             if isinstance(node, yaml.MappingNode):
                 entry = next((kv for kv in node.value if kv[0].value == part), None)
                 if entry is None:
@@ -192,4 +200,7 @@ def load(path: str) -> Document:
             queue.append((ref_file(ref, file), doc.locate(file, where)))
     if not isinstance(doc.trees[root], dict):
         raise error("not-openapi", f"{path} is not an OpenAPI document (top level is not a mapping)", Location(path))
+    if swagger2.is_swagger2(doc.trees[root]):
+        doc.trees[root] = swagger2.convert(doc.trees[root])
+        doc.moved = swagger2.MOVED
     return doc

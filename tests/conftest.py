@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import csv
 import os
 import subprocess
 import sys
+import time
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -28,14 +32,54 @@ def run_specloom(*args: str, cwd: Path = REPO, env: dict[str, str] | None = None
                           capture_output=True, text=True, timeout=600)
 
 
+CORPUS = SHARED / "corpus"
+ERROR_SPECS = "peer-tests/openapi-python-client/documents_with_errors/"
+
+
+@dataclass(frozen=True)
+class Generated:
+    spec: Path
+    out: Path
+    package: str
+    returncode: int
+    stderr: str
+    seconds: float
+
+
+def corpus_specs() -> dict[str, Path]:
+    """Every spec of ../shared: the corpus (MANIFEST.tsv) and the three OpenAI versions, by label."""
+    with open(need_shared(CORPUS / "MANIFEST.tsv"), newline="") as fh:
+        rows = list(csv.DictReader(fh, delimiter="\t"))
+    specs = {row["local_path"]: CORPUS / row["local_path"] for row in rows}
+    for spec in sorted((SHARED / "specs" / "openai").glob("openapi-*.yaml")):
+        specs[f"openai/{spec.name}"] = spec
+    return specs
+
+
 @pytest.fixture(scope="session")
-def openai_out(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The full OpenAI spec generated once per session (models and docs)."""
-    spec = need_shared(OPENAI_SPEC)
-    out = tmp_path_factory.mktemp("openai")
-    result = run_specloom("generate", str(spec), "-o", str(out), "--package-name", "openai_full", "-q")
-    assert result.returncode == 0, result.stderr
-    return out
+def corpus_out(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Generated]:
+    """Every spec of ../shared generated once per session, two at a time (CI has two cores)."""
+    specs = corpus_specs()
+    root = tmp_path_factory.mktemp("corpus")
+
+    def generate(item: tuple[int, tuple[str, Path]]) -> tuple[str, Generated]:
+        i, (label, spec) = item
+        package = "openai_full" if spec == OPENAI_SPEC else f"corpus_{i:02d}"
+        out = root / package
+        started = time.monotonic()
+        result = run_specloom("generate", str(spec), "-o", str(out), "--package-name", package, "-q")
+        return label, Generated(spec, out, package, result.returncode, result.stderr, time.monotonic() - started)
+
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        return dict(pool.map(generate, enumerate(specs.items())))
+
+
+@pytest.fixture(scope="session")
+def openai_out(corpus_out: dict[str, Generated]) -> Path:
+    """The full OpenAI spec (2026-08-21) generated (models and docs)."""
+    generated = corpus_out[f"openai/{OPENAI_SPEC.name}"]
+    assert generated.returncode == 0, generated.stderr
+    return generated.out
 
 
 @pytest.fixture(scope="session")
@@ -50,7 +94,7 @@ def cases_out(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
             (root / name / "spec" / rel).parent.mkdir(parents=True, exist_ok=True)
             (root / name / "spec" / rel).write_text(text)
         spec = root / name / "spec" / next(iter(files))
-        result = run_specloom("generate", str(spec), "-o", str(root / name / "out"), "-q")
+        result = run_specloom("generate", str(spec), "-o", str(root / name / "out"), "--package-name", f"case_{name}", "-q")
         assert result.returncode == 0, f"{name}: {result.stderr}"
         outputs[name] = root / name / "out"
     return outputs
@@ -72,9 +116,13 @@ def mypy_report(request: pytest.FixtureRequest, cases_out: dict[str, Path],
         "petstore": REPO / "generated" / "petstore" / "python" / "petstore",
     }
     try:
-        targets["openai_full"] = request.getfixturevalue("openai_out") / "python" / "openai_full"
+        corpus: dict[str, Generated] = request.getfixturevalue("corpus_out")
     except pytest.skip.Exception:
-        pass  # without ../shared the OpenAI SDK is not generated; its own test skips and says why
+        corpus = {}  # without ../shared the corpus is not generated; its own tests skip and say why
+    for label, generated in corpus.items():
+        if generated.returncode == 0:
+            targets["openai_full" if generated.package == "openai_full" else f"corpus:{label}"] = \
+                generated.out / "python" / generated.package
     for out in cases_out.values():
         package = next(p for p in (out / "python").iterdir() if p.is_dir())
         targets[f"case:{out.parent.name}"] = package
@@ -87,7 +135,7 @@ def mypy_report(request: pytest.FixtureRequest, cases_out: dict[str, Path],
     )
     report: dict[str, list[str]] = {name: [] for name in [*targets, "examples", "openai_full"]}
     for line in result.stdout.splitlines():
-        owner = next((n for n, p in targets.items() if line.startswith(str(p))), "examples")
+        owner = next((n for n, p in targets.items() if line.startswith(str(p) + os.sep)), "examples")
         report[owner].append(line)
     assert result.returncode in (0, 1), result.stderr
     return report

@@ -27,7 +27,9 @@ def normalize(doc: Document, *, package: str | None = None) -> ir.Normalized:
     nullable = frozenset(f"{n.file}{n.pointer}" for _, n in components if is_class_schema(n.value) and is_nullable_schema(n.value))
     converter = Converter(resolver, {k: r for k, (_, r) in refs.items()}, doc.locate, nullable)
     schemas = assign_homes([_schema_module(converter, resolver, key, node, refs) for key, node in components])
-    builder = Operations(converter, resolver, modules, lambda n: {refs[k][1].name for k in _referenced_components(resolver, n, refs)})
+    models = {(m.module, model.name): model for m in schemas for model in (m.primary, *m.inline)}
+    builder = Operations(converter, resolver, modules, lambda n: {refs[k][1].name for k in _referenced_components(resolver, n, refs)},
+                         models)
     operations, operation_modules = builder.build()
     api = ir.Api(
         title=title,

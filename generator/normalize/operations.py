@@ -10,7 +10,7 @@ import re
 from typing import Any
 
 from .. import ir
-from ..conform import fits
+from ..conform import coerce_default, fits
 from ..diagnostics import Diagnostic, Severity
 from ..loader import join_pointer
 from ..names import NameAllocator, class_name, field_name, module_name, snake_case
@@ -25,8 +25,10 @@ _JSON = re.compile(r"^application/(?:[\w.+-]+\+)?json\b|^\*/\*")
 
 class Operations:
     def __init__(self, converter: Converter, resolver: Resolver, modules: NameAllocator,
-                 reserved_for: Any) -> None:
+                 reserved_for: Any, models: dict[tuple[str, str], ir.Model]) -> None:
         self.converter = converter
+        self.models = models
+        """Every component model by (module, name), for checking defaults against them."""
         self.resolver = resolver
         self.modules = modules
         self.reserved_for = reserved_for
@@ -107,16 +109,19 @@ class Operations:
         value = param.value
         where = value["in"]
         if where == "path" and value.get("required") is not True:
-            self.error("optional-path-parameter", f"path parameter {value['name']!r} must be required: a path cannot omit it", param)
+            # A path cannot omit a parameter, so this one is required whatever the spec says;
+            # real specs often leave `required` out (datamodel-code-generator's own tests do).
+            self.warn("path-parameter-not-required",
+                      f"path parameter {value['name']!r} is not marked required; a path cannot omit it, so it is", param)
         schema_node = self._parameter_schema(param)
         ptype = self.converter.type_of(schema_node, scope, hint + class_name(value["name"])) if schema_node else ir.Primitive("str")
         schema = schema_node.value if schema_node and isinstance(schema_node.value, dict) else {}
-        default, has_default = schema.get("default"), "default" in schema
-        if has_default:
-            self._check_default(ptype, default, Node(schema_node.file, join_pointer(schema_node.pointer, "default"), default))  # type: ignore[union-attr]
+        default, has_default = coerce_default(ptype, schema.get("default")), "default" in schema
+        if has_default and schema_node is not None:
+            self._check_default(ptype, default, Node(schema_node.file, join_pointer(schema_node.pointer, "default"), default), scope)
         return ir.Parameter(
             name=names.allocate(field_name(value["name"])), alias=value["name"], where=where, type=ptype,
-            required=value.get("required") is True, description=_text(value.get("description")),
+            required=value.get("required") is True or where == "path", description=_text(value.get("description")),
             default=default, has_default=has_default, deprecated=value.get("deprecated") is True,
             style=value.get("style") if isinstance(value.get("style"), str) else None,
             explode=value.get("explode") if isinstance(value.get("explode"), bool) else None,
@@ -133,10 +138,15 @@ class Operations:
                 return self.resolver.child(param, "content", media, "schema")
         return None
 
-    def _check_default(self, t: ir.TypeRef, value: Any, node: Node) -> None:
+    def _check_default(self, t: ir.TypeRef, value: Any, node: Node, scope: ModuleScope) -> None:
         if value is None:
             return
-        if not fits(t, value):
+
+        def lookup(ref: ir.ModelRef) -> ir.Model | None:
+            own = {m.name: m for m in scope.models} if ref.module == scope.module else {}
+            return own.get(ref.name) or self.models.get((ref.module, ref.name))
+
+        if not fits(t, value, lookup):
             self.error("invalid-default", f"default {value!r} is not a valid value of its schema", node)
 
     # ---- bodies and responses ---------------------------------------------------------------
