@@ -6,8 +6,7 @@ component being converted and allocates their names in that module's namespace.
 
 from __future__ import annotations
 
-import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -16,19 +15,13 @@ from ..diagnostics import Diagnostic, Location, Severity
 from ..loader import join_pointer
 from ..names import NameAllocator, class_name, field_name
 from .consts import check_const_description
+from .constraints import constraints
 from .refs import Node, Resolver
 from .shapes import Shape, const_values, is_null_schema, is_objectlike, merge_shape, ref_wrapper, schema_types
 
 _PRIMITIVES = {"string": "str", "integer": "int", "number": "float", "boolean": "bool"}
 _STRING_FORMATS = {"date-time": "datetime", "date": "date", "binary": "bytes"}
-_CONSTRAINTS = {
-    "str": {"minLength": "min_length", "maxLength": "max_length", "pattern": "pattern"},
-    "int": {"minimum": "ge", "maximum": "le", "multipleOf": "multiple_of"},
-    "sized": {"minItems": "min_length", "maxItems": "max_length",
-              "minProperties": "min_length", "maxProperties": "max_length"},
-}
-_CONSTRAINTS["float"] = _CONSTRAINTS["int"]
-_COUNTS = frozenset({"min_length", "max_length"})
+
 # Inline models are documented as sections of their component's page: these names would
 # share an anchor with the page's own headings.
 RESERVED_INLINE_NAMES = ("Fields", "Type")
@@ -50,8 +43,10 @@ Locate = Callable[[str, str], Location]
 
 class Converter:
     def __init__(self, resolver: Resolver, components: dict[str, ir.ModelRef], locate: Locate,
-                 nullable: frozenset[str] = frozenset()) -> None:
+                 nullable: frozenset[str] = frozenset(), version: str = "3.1") -> None:
         self.resolver = resolver
+        self.version = version
+        """`3.0` or `3.1` (Swagger 2.0 is converted to 3.0 on load)."""
         self.components = components
         self.nullable = nullable
         """Components whose class cannot say the schema also allows null: their references do."""
@@ -136,12 +131,22 @@ class Converter:
                 return ir.Primitive(_STRING_FORMATS[fmt], fmt)
             return ir.Primitive(kind, fmt, self._constraints(node, kind))
         if json_type == "array":
-            items = self.resolver.child(node, "items") if "items" in schema else Node(node.file, node.pointer, {})
-            item = self.type_of(items, scope, hint)
-            return ir.ArrayOf(item, self._constraints(node, "sized"))
+            return ir.ArrayOf(self._items(node, scope, hint), self._constraints(node, "sized"))
         if json_type == "object":
             return self._object(node, scope, hint)
         return ir.AnyType()
+
+    def _items(self, node: Node, scope: ModuleScope, hint: str) -> ir.TypeRef:
+        """The item type. With 3.1 `prefixItems`, the leading items have their own schemas and
+        need not be present, so the item type is their union with `items` (not a tuple)."""
+        schema = node.value
+        prefix = schema.get("prefixItems") if isinstance(schema.get("prefixItems"), list) else []
+        members = [self.type_of(self.resolver.child(node, "prefixItems", i), scope, hint) for i in range(len(prefix))]
+        if schema.get("items") is not False:
+            items = self.resolver.child(node, "items") if "items" in schema else Node(node.file, node.pointer, {})
+            members.append(self.type_of(items, scope, hint))
+        members = _dedupe(members)
+        return members[0] if len(members) == 1 else ir.UnionOf(tuple(members)) if members else ir.AnyType()
 
     # ---- references and composition ---------------------------------------------------------
 
@@ -234,7 +239,24 @@ class Converter:
 
     def _map_like(self, shape: Shape) -> bool:
         additional = shape.keywords.get("additionalProperties")
-        return additional is not None and additional is not False
+        return (additional is not None and additional is not False) or bool(shape.keywords.get("patternProperties"))
+
+    def _additional(self, node: Node, keywords: dict[str, Any], scope: ModuleScope, hint: str) -> ir.TypeRef | None:
+        """The type of properties beyond the named ones: `additionalProperties` and every
+        `patternProperties` schema (a key matching no pattern falls to additionalProperties)."""
+        members = []
+        patterns = keywords.get("patternProperties")
+        for pattern, sub in (patterns.items() if isinstance(patterns, dict) else ()):
+            members.append(self.type_of(Node(node.file, join_pointer(node.pointer, "patternProperties", pattern), sub), scope, hint))
+        additional = keywords.get("additionalProperties")
+        if isinstance(additional, dict) or additional is True or (additional is None and members):
+            extra = additional if isinstance(additional, dict) else {}
+            members.append(self.type_of(Node(node.file, join_pointer(node.pointer, "additionalProperties"), extra), scope, hint))
+        members = _dedupe(members)
+        if not members:
+            return None
+        return ir.AnyType() if any(isinstance(m, ir.AnyType) for m in members) else \
+            members[0] if len(members) == 1 else ir.UnionOf(tuple(members))
 
     def _object(self, node: Node, scope: ModuleScope, hint: str) -> ir.TypeRef:
         schema = node.value
@@ -245,10 +267,7 @@ class Converter:
         return ir.ModelRef(name, scope.module)
 
     def _map(self, node: Node, keywords: dict[str, Any], scope: ModuleScope, hint: str) -> ir.TypeRef:
-        additional = keywords.get("additionalProperties")
-        value: ir.TypeRef = ir.AnyType()
-        if isinstance(additional, dict):
-            value = self.type_of(Node(node.file, join_pointer(node.pointer, "additionalProperties"), additional), scope, hint)
+        value = self._additional(node, keywords, scope, hint) or ir.AnyType()
         key = ir.Primitive("str")
         names = keywords.get("propertyNames")
         if isinstance(names, dict):
@@ -257,15 +276,13 @@ class Converter:
 
     def object_model(self, node: Node, shape: Shape, name: str, prefix: str, scope: ModuleScope) -> ir.ObjectModel:
         for dup in shape.duplicate_required:
-            self.warn("duplicate-required", f"{dup!r} is listed twice in `required`", node)
+            self.warn("duplicate-required", f"{dup!r} is listed twice in `required`", self.resolver.child(node, "required"))
         attrs = _attribute_names(list(shape.properties))
         fields = [self._field(prop, sub, attrs[prop], prop in shape.required, prefix, scope)
                   for prop, sub in shape.properties.items()]
-        extra = None
-        additional = shape.keywords.get("additionalProperties")
-        if isinstance(additional, dict) and additional:
-            extra_node = Node(node.file, join_pointer(node.pointer, "additionalProperties"), additional)
-            extra = self.type_of(extra_node, scope, f"{prefix or name}Extra")
+        extra = self._additional(node, shape.keywords, scope, f"{prefix or name}Extra")
+        if isinstance(extra, ir.AnyType):
+            extra = None  # extra="allow" already keeps untyped extras
         description = _text(shape.keywords.get("description"))
         return ir.ObjectModel(name, description, tuple(fields), extra, self.where(node))
 
@@ -284,6 +301,11 @@ class Converter:
                           desc_node)
                 description = claim.corrected
         has_default = "default" in schema
+        if has_default and schema["default"] is None and not is_nullable_schema(schema) and not _allows_null(ftype):
+            self.warn("null-default", "`default: null` on a schema that does not allow null; the field is optional instead",
+                      Node(sub.file, join_pointer(sub.pointer, "default"), None))
+        # Models parse responses, which never carry writeOnly properties: required or not.
+        required = required and not schema.get("writeOnly") is True
         return ir.Field(
             name=attr, alias=prop, type=ftype, required=required,
             description=description, default=schema.get("default"), has_default=has_default,
@@ -295,37 +317,7 @@ class Converter:
     # ---- helpers ----------------------------------------------------------------------------
 
     def _constraints(self, node: Node, kind: str) -> ir.Constraints:
-        schema = node.value
-        found: list[tuple[str, ir.JsonValue]] = []
-        for keyword, name in _CONSTRAINTS.get(kind, {}).items():
-            value = schema.get(keyword)
-            if keyword == "pattern":
-                if isinstance(value, str) and _compiles(value):
-                    found.append((name, value))
-                elif value is not None:
-                    self.warn("invalid-pattern", f"pattern {value!r} is not a valid regular expression; not enforced", node)
-            elif isinstance(value, (int, float)) and not isinstance(value, bool):
-                if name in _COUNTS:
-                    # Lengths and counts are whole numbers; JSON tools often write `5.0`.
-                    if value != int(value) or value < 0:
-                        self.warn("invalid-constraint", f"{keyword} must be a non-negative integer, not {value!r}; not enforced", node)
-                        continue
-                    value = int(value)
-                found.append((name, value))
-        if kind in ("int", "float"):
-            found.extend(self._exclusive_bounds(node))
-        return ir.Constraints(tuple(found))
-
-    def _exclusive_bounds(self, node: Node) -> Iterable[tuple[str, ir.JsonValue]]:
-        schema = node.value
-        for keyword, bound, strict, loose in (("exclusiveMinimum", "minimum", "gt", "ge"), ("exclusiveMaximum", "maximum", "lt", "le")):
-            value = schema.get(keyword)
-            if isinstance(value, bool):
-                # OpenAPI 3.0's boolean form; in a 3.1 document it is a mistake real specs make.
-                if value and isinstance(schema.get(bound), (int, float)):
-                    yield strict, schema[bound]
-            elif isinstance(value, (int, float)):
-                yield strict, value
+        return constraints(node, kind, version=self.version, warn=lambda code, message: self.warn(code, message, node))
 
     def where(self, node: Node) -> Location:
         return Location(self.resolver.doc.display.get(node.file, node.file), node.pointer)
@@ -364,6 +356,10 @@ def _attribute_names(props: list[str]) -> dict[str, str]:
     return {p: names[p] for p in props}
 
 
+def _allows_null(t: ir.TypeRef) -> bool:
+    return isinstance(t, (ir.NullType, ir.AnyType)) or (isinstance(t, ir.UnionOf) and any(isinstance(m, ir.NullType) for m in t.members))
+
+
 def _literal(values: list[Any]) -> ir.TypeRef | None:
     concrete = [v for v in values if v is not None]
     if not concrete or not all(isinstance(v, (str, int, bool)) for v in concrete):
@@ -397,9 +393,3 @@ def _text(value: Any) -> str | None:
     return value.strip() if isinstance(value, str) and value.strip() else None
 
 
-def _compiles(pattern: str) -> bool:
-    try:
-        re.compile(pattern)
-    except re.error:
-        return False
-    return True
