@@ -56,6 +56,8 @@ def _parser() -> argparse.ArgumentParser:
     lint = sub.add_parser("lint", help="report problems in a spec")
     lint.add_argument("spec")
     lint.add_argument("--format", choices=["text", "json"], default="text")
+    lint.add_argument("--validate", action="store_true",
+                      help="also check the document against the OpenAPI schema (slow: ~10 s on large specs)")
     lint.add_argument("--debug", action="store_true", help=argparse.SUPPRESS)
     lint.set_defaults(run=_lint)
     return parser
@@ -105,10 +107,12 @@ def _generate(args: argparse.Namespace) -> int:
 
 
 def _lint(args: argparse.Namespace) -> int:
+    from .lint import lint
     from .loader import load
     from .normalize import normalize
 
-    diagnostics = sorted_diagnostics(normalize(load(args.spec)).diagnostics)
+    doc = load(args.spec)
+    diagnostics = lint(doc, normalize(doc), validate=args.validate)
     if args.format == "json":
         rows = [{"severity": d.severity.value, "code": d.code, "message": d.message, "file": d.location.file,
                  "line": d.location.line, "column": d.location.col, "pointer": d.location.pointer} for d in diagnostics]

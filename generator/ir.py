@@ -202,6 +202,8 @@ class Response:
     """None when the response has no body."""
     description: str | None
     location: Location
+    stream_type: TypeRef | None = None
+    """The event type, when the response can also be a `text/event-stream`."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -222,6 +224,68 @@ class Operation:
     module: str | None
     """The types module holding its inline models, if it has any."""
     location: Location
+    sdk_name: str | None = None
+    """`x-specloom-name`: the method name the spec asks for."""
+
+
+@dataclass(frozen=True, slots=True)
+class Pagination:
+    """How a list operation pages (the runtime's `Pagination` takes these as they are)."""
+
+    style: str
+    """`cursor`, `offset` or `next_link`."""
+    items: str
+    item_type: TypeRef
+    has_more: str | None = None
+    cursor_param: str = "after"
+    cursor_field: str | None = None
+    limit_param: str = "limit"
+    offset_param: str = "offset"
+    next_field: str = "next"
+
+
+@dataclass(frozen=True, slots=True)
+class Argument:
+    """One argument of a client method: where its value goes, under which wire name."""
+
+    name: str
+    alias: str
+    where: str
+    """`path`, `query`, `header`, `cookie`, `body` (a field of a JSON or form body), `file`
+    (a multipart file), or `whole_body` (the body itself, when it is not an object)."""
+    type: TypeRef
+    required: bool
+    description: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class Method:
+    name: str
+    operation: str
+    """The `Operation.name` it calls."""
+    arguments: tuple[Argument, ...]
+    body_media: str | None
+    returns: TypeRef | None
+    returns_kind: str
+    """`model` (parsed JSON), `none`, `binary`, `stream` or `page`."""
+    pagination: Pagination | None
+    errors: tuple[tuple[str, TypeRef], ...]
+    """Error body types by status (`404`, `4XX`, `default`)."""
+    stream_type: TypeRef | None = None
+    """With a `stream` body flag: the event type the method streams when it is true."""
+
+
+@dataclass(frozen=True, slots=True)
+class Resource:
+    attr: str
+    """The attribute on the parent (`client.vector_stores`)."""
+    class_name: str
+    module: str
+    """Module of the resources package that defines it."""
+    path: tuple[str, ...]
+    """Static path segments that name it (`vector_stores`, `file_batches`)."""
+    methods: tuple[Method, ...]
+    children: tuple[Resource, ...]
 
 
 @dataclass(frozen=True, slots=True)
@@ -236,6 +300,23 @@ class Api:
     schemas: tuple[SchemaModule, ...]
     operations: tuple[Operation, ...] = ()
     operation_modules: tuple[OperationModule, ...] = ()
+    resources: tuple[Resource, ...] = ()
+    client_methods: tuple[Method, ...] = ()
+    """Methods of the client itself: operations on paths with no static segment."""
+    security: tuple[SecurityScheme, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class SecurityScheme:
+    """A credential the client can send: bearer, basic, or an API key in a header, query or cookie."""
+
+    name: str
+    kind: str
+    """`bearer`, `basic` or `api_key`."""
+    param: str | None
+    """The header, query parameter or cookie name of an API key."""
+    where: str
+    """`header`, `query` or `cookie`."""
 
 
 @dataclass(frozen=True, slots=True)

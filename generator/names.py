@@ -95,6 +95,15 @@ def field_name(raw: str) -> str:
     return _fix(snake_case(raw), fallback="field", digit_prefix="field_", reserved=RESERVED_FIELD_NAMES)
 
 
+# A method of a resource class: keywords and the builtins its annotations use are out (but
+# `list` is in: resource modules spell the type `List`, as openai-python does).
+RESERVED_METHOD_NAMES = frozenset({"str", "int", "float", "bool", "bytes", "dict", "object", "type", "self"})
+
+
+def method_name(raw: str) -> str:
+    return _fix(snake_case(raw), fallback="call", digit_prefix="call_", reserved=RESERVED_METHOD_NAMES)
+
+
 def module_name(raw: str) -> str:
     """A snake_case module name that is importable and a safe file name."""
     return _fix(snake_case(raw), fallback="module", digit_prefix="m_", reserved=frozenset({"init"}))

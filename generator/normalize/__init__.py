@@ -12,6 +12,8 @@ from ..names import NameAllocator, class_name, module_name, package_name
 from .refs import Node, Resolver
 from .modules import assign_homes
 from .operations import Operations
+from .resources import build_resources
+from .security import security_schemes
 from .schemas import RESERVED_INLINE_NAMES, Converter, ModuleScope, is_class_schema, is_nullable_schema
 
 
@@ -32,6 +34,8 @@ def normalize(doc: Document, *, package: str | None = None) -> ir.Normalized:
     builder = Operations(converter, resolver, modules, lambda n: {refs[k][1].name for k in _referenced_components(resolver, n, refs)},
                          models)
     operations, operation_modules = builder.build()
+    op_models = {(m.module, model.name): model for m in operation_modules for model in m.models}
+    resources, client_methods, naming = build_resources(operations, {**models, **op_models})
     api = ir.Api(
         title=title,
         version=str(info.get("version") or ""),
@@ -42,8 +46,12 @@ def normalize(doc: Document, *, package: str | None = None) -> ir.Normalized:
         schemas=tuple(schemas),
         operations=tuple(operations),
         operation_modules=tuple(operation_modules),
+        resources=resources,
+        client_methods=client_methods,
+        security=security_schemes(root),
     )
-    return ir.Normalized(api, tuple(doc.diagnostics) + tuple(converter.diagnostics) + tuple(builder.diagnostics))
+    diagnostics = (*doc.diagnostics, *converter.diagnostics, *builder.diagnostics, *naming)
+    return ir.Normalized(api, tuple(diagnostics))
 
 
 def _check_version(doc: Document, root: dict[str, Any]) -> None:

@@ -79,6 +79,7 @@ class Operations:
             tags=tuple(t for t in spec.get("tags") or () if isinstance(t, str)),
             deprecated=spec.get("deprecated") is True, parameters=params, body=body,
             responses=responses, module=module, location=self.converter.where(node),
+            sdk_name=spec.get("x-specloom-name") if isinstance(spec.get("x-specloom-name"), str) else None,
         )
         return op, ir.OperationModule(module, tuple(scope.models)) if module else None
 
@@ -183,8 +184,22 @@ class Operations:
             name = hint + "Response" + ("" if status.startswith("2") and first_success else status.capitalize())
             first_success = first_success and not status.startswith("2")
             rtype = None if media is None else self.converter.type_of(schema, scope, name) if schema else _untyped(media)
-            out.append(ir.Response(status, media, rtype, _text(response.value.get("description")), self.converter.where(response)))
+            stream = self._stream_type(response, media, scope, name)
+            out.append(ir.Response(status, media, rtype, _text(response.value.get("description")), self.converter.where(response), stream))
         return tuple(out)
+
+    def _stream_type(self, response: Node, media: str | None, scope: ModuleScope, name: str) -> ir.TypeRef | None:
+        """The event type of a `text/event-stream` the response offers besides its main body."""
+        content = response.value.get("content")
+        if media == "text/event-stream" or not isinstance(content, dict):
+            return None
+        key = next((k for k in content if k.split(";")[0].strip() == "text/event-stream"), None)
+        if key is None:
+            return None
+        entry = content[key]
+        if isinstance(entry, dict) and "schema" in entry:
+            return self.converter.type_of(self.resolver.child(response, "content", key, "schema"), scope, name + "Event")
+        return ir.AnyType()
 
     def _content(self, owner: Node) -> tuple[str | None, Node | None]:
         """The media type to use (JSON first, then forms, then whatever comes first), and its schema."""
