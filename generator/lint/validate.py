@@ -13,7 +13,7 @@ import json
 import os
 from collections.abc import Callable, Iterator
 from typing import Any
-from urllib.parse import unquote, urlsplit
+from urllib.parse import quote, unquote, urlsplit
 
 from jsonschema.exceptions import ValidationError
 from jsonschema_path import SchemaPath
@@ -21,8 +21,9 @@ from openapi_spec_validator import (OpenAPIV2SpecValidator, OpenAPIV30SpecValida
                                     OpenAPIV32SpecValidator)
 from openapi_spec_validator.validation.validators import SpecValidator
 
-from ..diagnostics import Diagnostic, Severity
+from ..diagnostics import Diagnostic, Severity, SpecError
 from ..loader import Document, join_pointer
+from ..normalize.refs import Node, Resolver
 from ..yaml12 import load_yaml
 from .examples import file_uri, one_line
 
@@ -38,11 +39,27 @@ def validate_spec(doc: Document) -> list[Diagnostic]:
     if base is None:
         return []  # normalize has already refused the version
     validator = _validator_class(base, doc)(tree, base_uri=file_uri(doc.root))
+    resolver = Resolver(doc)
     found = []
     for err in validator.iter_errors():
-        pointer = join_pointer("#", *err.absolute_path)
-        found.append(Diagnostic(Severity.ERROR, CODE, one_line(err.message), doc.locate(doc.root, pointer)))
+        file, pointer = _physical(doc, resolver, join_pointer("#", *err.absolute_path))
+        found.append(Diagnostic(Severity.ERROR, CODE, one_line(err.message), doc.locate(file, pointer)))
     return found
+
+
+def _physical(doc: Document, resolver: Resolver, pointer: str) -> tuple[str, str]:
+    """Where a path the validator walked (through `$ref`s) really is: a file and a plain pointer.
+
+    Without this, an error inside a referenced component would point at the `$ref` that led
+    to it. Swagger 2.0 paths are in the unconverted tree, which the resolver does not see.
+    """
+    if doc.moved:
+        return doc.root, pointer
+    try:
+        target = resolver.target(Node(doc.root, "#", {"$ref": "#" + quote(pointer[1:], safe="/~")}))
+    except SpecError:
+        return doc.root, pointer  # the path ends at a key that is missing: point at the path
+    return target.file, target.pointer
 
 
 def _source_tree(doc: Document) -> Any:
@@ -57,7 +74,9 @@ def _validator_class(base: type[SpecValidator], doc: Document) -> type[SpecValid
     keywords = getattr(base, "keyword_validators", None)
     attrs: dict[str, Any] = {"resolver_handlers": {"file": _in_memory(doc)}}
     if isinstance(keywords, dict):
-        attrs["keyword_validators"] = {name: _located(cls) for name, cls in keywords.items()}
+        # The default validator's errors have paths inside the `default` value of the schema it gets.
+        attrs["keyword_validators"] = {name: _located(cls, ("default",) if name == "default" else ())
+                                       for name, cls in keywords.items()}
     return type(f"Specloom{base.__name__}", (base,), attrs)
 
 
@@ -71,7 +90,7 @@ def _in_memory(doc: Document) -> Callable[[str], Any]:
     return handler
 
 
-def _located(keyword_cls: type) -> type:
+def _located(keyword_cls: type, suffix: tuple[str, ...]) -> type:
     """The keyword validator, with the path of the node it checks put in front of its errors' paths.
 
     The innermost checker that sees an error places it; outer ones (a schema validator recursing
@@ -81,7 +100,7 @@ def _located(keyword_cls: type) -> type:
         at = next((a for a in args if isinstance(a, SchemaPath)), None)
         for err in keyword_cls.__call__(self, *args, **kwargs):
             if at is not None and not getattr(err, "_specloom_located", False):
-                err.path.extendleft(reversed(list(at.parts)))
+                err.path.extendleft(reversed([*at.parts, *suffix]))
                 err._specloom_located = True
             yield err
 

@@ -41,8 +41,7 @@ def build_resources(ops: list[ir.Operation], models: dict[tuple[str, str], ir.Mo
     warnings about renamed methods."""
     deeper = _segments_with_children(op.path for op in ops)
     statics = [tuple(p for p in _parts(op.path) if not _is_param(p)) for op in ops]
-    collections = {chain for op, chain in zip(ops, statics)
-                   if not _parts(op.path) or _is_param(_parts(op.path)[-1]) or len(_parts(op.path)) == 1}
+    collections = set(statics)  # chains with operations of their own
     # A static chain that other paths share or go beyond names a resource, never an action.
     shared = {c for c in statics if statics.count(c) > 1} | {c[:i] for c in statics for i in range(1, len(c))}
     root = _Node("")
