@@ -43,7 +43,10 @@ def build_resources(ops: list[ir.Operation], models: dict[tuple[str, str], ir.Mo
     statics = [tuple(p for p in _parts(op.path) if not _is_param(p)) for op in ops]
     collections = set(statics)  # chains with operations of their own
     # A static chain that other paths share or go beyond names a resource, never an action.
-    shared = {c for c in statics if statics.count(c) > 1} | {c[:i] for c in statics for i in range(1, len(c))}
+    paths_of: dict[tuple[str, ...], set[str]] = {}
+    for op, chain in zip(ops, statics):
+        paths_of.setdefault(chain, set()).add(op.path.split("?", 1)[0])
+    shared = {c for c, paths in paths_of.items() if len(paths) > 1} | {c[:i] for c in statics for i in range(1, len(c))}
     root = _Node("")
     for op in ops:
         chain, wanted = _place(op, deeper, collections, shared)
