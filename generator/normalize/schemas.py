@@ -17,7 +17,7 @@ from ..names import NameAllocator, class_name, field_name
 from .consts import check_const_description
 from .constraints import constraints
 from .refs import Node, Resolver
-from .shapes import Shape, const_values, is_null_schema, is_objectlike, merge_shape, ref_wrapper, schema_types
+from .shapes import Shape, const_values, constraint_only_union, is_null_schema, is_objectlike, merge_shape, ref_wrapper, schema_types
 
 _PRIMITIVES = {"string": "str", "integer": "int", "number": "float", "boolean": "bool"}
 _STRING_FORMATS = {"date-time": "datetime", "date": "date", "binary": "bytes"}
@@ -111,7 +111,7 @@ class Converter:
             return self._ref(self.resolver.child(node, "allOf", index), scope, hint)
         if "allOf" in schema:
             return self._all_of(node, scope, hint)
-        if isinstance(schema.get("oneOf"), list) or isinstance(schema.get("anyOf"), list):
+        if (isinstance(schema.get("oneOf"), list) or isinstance(schema.get("anyOf"), list)) and not constraint_only_union(schema):
             return self._union(node, scope, hint)
         types = schema_types(schema)
         concrete = [t for t in types if t != "null"]
@@ -329,7 +329,7 @@ class Converter:
 def is_class_schema(schema: Any) -> bool:
     """A schema that becomes a class when it is a component (otherwise an alias)."""
     return isinstance(schema, dict) and "$ref" not in schema and ref_wrapper(schema) is None \
-        and is_objectlike(schema) and not (schema.get("oneOf") or schema.get("anyOf"))
+        and is_objectlike(schema) and (not (schema.get("oneOf") or schema.get("anyOf")) or constraint_only_union(schema))
 
 
 def is_nullable_schema(schema: Any) -> bool:

@@ -47,6 +47,19 @@ class Shape:
     """`allOf` members that are not objects (a union, a primitive): they cannot be merged."""
 
 
+_TYPING_KEYS = frozenset({"type", "properties", "items", "prefixItems", "$ref", "allOf", "oneOf", "anyOf", "enum", "const",
+                          "additionalProperties", "patternProperties", "$recursiveRef", "$dynamicRef"})
+
+
+def constraint_only_union(schema: dict[str, Any]) -> bool:
+    """`oneOf: [{required: [a]}, {required: [b]}]` beside `properties` (OpenAI's file_search):
+    members that say only which properties must be present constrain the object, they are not
+    types of their own."""
+    members = schema.get("oneOf") or schema.get("anyOf")
+    return isinstance(members, list) and bool(members) and all(
+        isinstance(m, dict) and not (_TYPING_KEYS & m.keys()) for m in members)
+
+
 def is_objectlike(schema: Any) -> bool:
     if not isinstance(schema, dict):
         return False
