@@ -46,7 +46,7 @@ def missing_enum_values(description: str, enum: list[Any]) -> list[str]:
     looks_like = _value_shape([_json_text(v) for v in enum if v is not None])
     if looks_like is None:
         return []
-    candidates = []
+    candidates: list[str] = []
     for run in _lists(description):
         if any(token in values for token in run):  # else the list is about something else
             candidates.extend(t for t in run if t not in values and looks_like.fullmatch(t))

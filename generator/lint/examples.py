@@ -19,7 +19,7 @@ from urllib.parse import quote
 
 from jsonschema.exceptions import ValidationError, best_match
 from openapi_schema_validator import OAS30Validator, OAS31Validator, OAS32Validator
-from referencing import Registry, Resource
+from referencing import Registry, Specification
 from referencing.exceptions import Unresolvable
 from referencing.jsonschema import DRAFT4, DRAFT202012
 
@@ -88,8 +88,10 @@ def _media_examples(resolver: Resolver, site: Site) -> Iterator[SpecExample]:
         yield SpecExample("media.example", site.file, join_pointer(site.pointer, "example"), site.value["example"],
                           schema, site.owner)
     examples = site.value.get("examples")
-    for name in examples if isinstance(examples, dict) else ():
-        node = _resolve(resolver, Node(site.file, join_pointer(site.pointer, "examples", name), examples[name]))
+    if not isinstance(examples, dict):
+        return
+    for name, value in examples.items():
+        node = _resolve(resolver, Node(site.file, join_pointer(site.pointer, "examples", name), value))
         if node is not None and isinstance(node.value, dict) and "value" in node.value:
             yield SpecExample("media.examples", node.file, join_pointer(node.pointer, "value"), node.value["value"],
                               schema, site.owner)
@@ -118,15 +120,17 @@ def _operation_examples(resolver: Resolver, site: Site) -> Iterator[SpecExample]
 def _success_schema(resolver: Resolver, operation: Node) -> tuple[str, str] | None:
     """(file, pointer) of the first 2XX response's JSON schema."""
     responses = operation.value.get("responses")
-    for status in responses if isinstance(responses, dict) else ():
-        if not _SUCCESS.match(str(status)):
-            continue
-        response = _resolve(resolver, resolver.child(operation, "responses", status))
+    if not isinstance(responses, dict):
+        return None
+    for status in responses:
+        response = _resolve(resolver, resolver.child(operation, "responses", status)) if _SUCCESS.match(str(status)) else None
         content = response.value.get("content") if response is not None and isinstance(response.value, dict) else None
-        for media in content if isinstance(content, dict) else ():
+        if response is None or not isinstance(content, dict):
+            continue
+        for media, body in content.items():
             kind = str(media).split(";", 1)[0].strip().lower()
-            if (kind == "application/json" or kind.endswith("+json")) and isinstance(content[media], dict) \
-                    and isinstance(content[media].get("schema"), dict):
+            if (kind == "application/json" or kind.endswith("+json")) and isinstance(body, dict) \
+                    and isinstance(body.get("schema"), dict):
                 return response.file, join_pointer(response.pointer, "content", media, "schema")
     return None
 
@@ -171,11 +175,11 @@ class ExampleChecker:
         version = str(doc.trees[doc.root].get("openapi", "3.0"))
         self.cls = OAS30Validator if version.startswith("3.0") else OAS31Validator \
             if version.startswith("3.1") else OAS32Validator
-        spec = DRAFT4 if self.cls is OAS30Validator else DRAFT202012
+        spec = _OAS30 if self.cls is OAS30Validator else DRAFT202012
         # Every file under its own URI, so `#/components/...` and `other.yaml#/...` resolve
         # exactly as the loader resolved them, without reading anything again.
         self.registry: Registry[Any] = Registry().with_resources(
-            (file_uri(file), Resource(contents=tree, specification=spec)) for file, tree in doc.trees.items())
+            (file_uri(file), spec.create_resource(tree)) for file, tree in doc.trees.items())
         self.validators: dict[tuple[str, str], Any] = {}
 
     def first_error(self, example: SpecExample) -> ValidationError | None:
@@ -190,6 +194,14 @@ class ExampleChecker:
             return None  # the schema itself is broken: `--validate` reports that
 
 
+# OpenAPI 3.0 schemas are draft-4 shaped but have no `id` keyword. Under draft-4 rules, looking
+# up `file.yaml#/properties/a/items/properties/id` takes the `properties` map for a schema and its
+# `id` property for a base URI, and crashes (DigitalOcean's specs have many such files).
+_OAS30: Specification[Any] = Specification(name="openapi-3.0", id_of=lambda contents: None,
+                                           subresources_of=DRAFT4.subresources_of, anchors_in=lambda spec, contents: [],
+                                           maybe_in_subresource=DRAFT4.maybe_in_subresource)  # type: ignore[call-arg]
+
+
 def file_uri(file: str) -> str:
     return Path(file).as_uri()
 
@@ -200,8 +212,7 @@ def one_line(text: str, limit: int = MESSAGE_LIMIT) -> str:
 
 
 def _message(example: SpecExample, error: ValidationError) -> str:
-    where = "the example" if not error.absolute_path else f"`{error.json_path}`"
     against = example.schema[1]
     if example.schema[0] != example.file:
         against = f"{Path(example.schema[0]).name}{against}"
-    return f"example does not match its schema ({against}): at {where}: {one_line(error.message)}"
+    return f"example does not match its schema {against}: at {error.json_path}: {one_line(error.message)}"
