@@ -19,6 +19,8 @@ class Imports:
     datetime: bool = False
     models: set[tuple[str, str]] = field(default_factory=set)
     """(module, name) of models defined in other modules of the types package."""
+    local: dict[tuple[str, str], str] = field(default_factory=dict)
+    """The name a model goes by where two imported models share a name (`import … as …`)."""
 
 
 def py_literal(value: ir.JsonValue) -> str:
@@ -40,15 +42,17 @@ def constraint_args(constraints: ir.Constraints) -> str:
     return ", ".join(f"{name}={py_literal(value)}" for name, value in constraints.items)
 
 
-def annotation(t: ir.TypeRef, module: str, imports: Imports, forward: frozenset[str] = frozenset()) -> str:
+def annotation(t: ir.TypeRef, module: str, imports: Imports, forward: frozenset[str] = frozenset(),
+               *, list_name: str = "list") -> str:
     """The annotation for `t` as written in `module`, recording the imports it needs.
 
     Names in `forward` are not defined yet where the annotation is evaluated (a recursive type
     alias): they are quoted, and unions are spelled `Union[...]`, which accepts strings.
+    `list_name` is `List` in resource classes, where a method named `list` shadows the builtin.
     """
 
     def spell(inner: ir.TypeRef) -> str:
-        return annotation(inner, module, imports, forward)
+        return annotation(inner, module, imports, forward, list_name=list_name)
 
     match t:
         case ir.Primitive(kind=kind, constraints=constraints):
@@ -64,13 +68,16 @@ def annotation(t: ir.TypeRef, module: str, imports: Imports, forward: frozenset[
             imports.typing.add("Literal")
             return "Literal[" + ", ".join(py_literal(v) for v in values) + "]"
         case ir.ArrayOf(item=item, constraints=constraints):
-            return _constrained(f"list[{spell(item)}]", constraints, imports)
+            if list_name != "list":
+                imports.typing.add(list_name)
+            return _constrained(f"{list_name}[{spell(item)}]", constraints, imports)
         case ir.MapOf(value=value, key=key, constraints=constraints):
             return _constrained(f"dict[{spell(key)}, {spell(value)}]", constraints, imports)
         case ir.ModelRef(name=name, module=target):
             if target != module:
                 imports.models.add((target, name))
-            return py_str(name) if name in forward else name
+            local = imports.local.get((target, name), name)
+            return py_str(local) if name in forward else local
         case ir.UnionOf(members=members, discriminator=discriminator):
             if forward:
                 imports.typing.add("Union")

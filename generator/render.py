@@ -54,7 +54,12 @@ def render(files: Sequence[OutputFile], overrides: tuple[str, ...] = ()) -> dict
     env = environment(overrides)
     out: dict[str, str] = {}
     for f in files:
-        text = env.get_template(f.template).render(**f.context)
+        if "verbatim_header" in f.context:
+            # A hand-written file copied as it is (the SDK runtime): only the header is added.
+            source, _, _ = env.loader.get_source(env, f.template)  # type: ignore[union-attr]
+            text = f"{f.context['verbatim_header']}\n{source}"
+        else:
+            text = env.get_template(f.template).render(**f.context)
         if f.language == "python":
             text = format_python(text)
         elif f.language == "markdown":

@@ -11,7 +11,8 @@ from .. import ir
 from ..names import NameAllocator, field_name
 
 # The per-call options every method takes.
-RESERVED_ARGS = ("self", "extra_headers", "extra_query", "extra_body", "timeout", "max_retries")
+RESERVED_ARGS = ("self", "extra_headers", "extra_query", "extra_body", "timeout", "max_retries",
+                 "httpx")  # the module annotations name
 _FORMS = ("multipart/form-data", "application/x-www-form-urlencoded")
 _JSON_KINDS = ("application/json",)
 

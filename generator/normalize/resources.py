@@ -19,6 +19,9 @@ from .arguments import method_signature
 
 _COLLECTION = {"get": "list", "post": "create", "put": "update", "patch": "update", "delete": "delete"}
 _ITEM = {"get": "retrieve", "post": "update", "put": "update", "patch": "update", "delete": "delete"}
+# Names the generated modules import as they are: a resource class is never one of them.
+RESERVED_CLASSES = frozenset({"NotGiven", "FileInput", "SyncPage", "AsyncPaginator", "Stream", "AsyncStream",
+                              "BinaryResponse", "AsyncBinaryResponse", "Client", "AsyncClient"})
 # Attributes every resource class has: no method or child resource may take them.
 RESERVED = ("with_raw_response", "with_streaming_response", "with_options")
 
@@ -124,7 +127,10 @@ def _build(node: _Node, chain: tuple[str, ...], attr: str, modules: NameAllocato
     module = modules.allocate(module_name("_".join(chain)))
     children = tuple(_build(child, (*chain, seg), names.allocate(field_name(seg)), modules, models, diagnostics)
                      for seg, child in node.children.items())
-    return ir.Resource(attr, class_name("_".join(chain)), module, chain, methods, children)
+    cls = class_name("_".join(chain))
+    if cls in RESERVED_CLASSES:
+        cls += "Resource"
+    return ir.Resource(attr, cls, module, chain, methods, children)
 
 
 def _methods(node: _Node, names: NameAllocator, models: dict[tuple[str, str], ir.Model],

@@ -9,6 +9,7 @@ from .. import ir
 from ..escape import py_docstring, py_str, toml_str
 from ..conform import fits
 from ..pytypes import Imports, annotation, is_nullable, py_literal, single_const
+from .client import plan_client
 from .common import OutputFile, py_header, toml_header
 from ..graph import walk
 
@@ -59,6 +60,7 @@ def plan_python(api: ir.Api) -> list[OutputFile]:
     for op in api.operation_modules:
         files.append(OutputFile(f"python/{pkg}/types/{op.module}.py", "python/model.py.j2",
                                 _module_context([(op.module, op.models)], header), "python"))
+    files.extend(plan_client(api))
     exports = sorted((mod.primary.name, mod.module) for mod in api.schemas)
     files.append(OutputFile(f"python/{pkg}/types/__init__.py", "python/types_init.py.j2",
                             {"header": header, "exports": exports}, "python"))
