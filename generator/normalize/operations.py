@@ -227,8 +227,8 @@ def _media_rank(media: str) -> int:
     if base in ("multipart/form-data", "application/x-www-form-urlencoded"):
         return 1
     if base == "text/event-stream":
-        return 2
-    return 3
+        return 3  # a stream beside another body is the option, not the default (OpenAI's /audio/speech)
+    return 2
 
 
 def _untyped(media: str) -> ir.TypeRef:
