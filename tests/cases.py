@@ -115,4 +115,61 @@ CASES: dict[str, dict[str, str]] = {
         mode: {type: string, enum: ["c\\n| injected | row |", "x|y"]}
         "x|y": {type: string}
 """},
+    # A client with a stream flag (JSON or server-sent events), an upload, and a page.
+    "client": {"spec.yaml": """
+openapi: 3.1.0
+info: {title: client, version: '1.0'}
+servers: [{url: 'http://localhost:9'}]
+security: [{key: []}]
+paths:
+  /chats:
+    post:
+      operationId: createChat
+      requestBody:
+        required: true
+        content:
+          application/json:
+            schema:
+              type: object
+              required: [prompt]
+              properties:
+                prompt: {type: string}
+                stream: {type: boolean}
+      responses:
+        '200':
+          description: A chat, or its events.
+          content:
+            application/json: {schema: {$ref: '#/components/schemas/Chat'}}
+            text/event-stream: {schema: {$ref: '#/components/schemas/ChatEvent'}}
+  /files:
+    post:
+      operationId: uploadFile
+      requestBody:
+        content:
+          multipart/form-data:
+            schema:
+              type: object
+              required: [file]
+              properties:
+                file: {type: string, format: binary}
+                purpose: {type: string}
+      responses:
+        '200': {description: ok, content: {application/json: {schema: {$ref: '#/components/schemas/File'}}}}
+components:
+  securitySchemes:
+    key: {type: apiKey, in: header, name: X-Key}
+  schemas:
+    Chat:
+      type: object
+      required: [id, text]
+      properties: {id: {type: string}, text: {type: string}}
+    ChatEvent:
+      type: object
+      required: [type, delta]
+      properties: {type: {const: delta}, delta: {type: string}}
+    File:
+      type: object
+      required: [id, bytes]
+      properties: {id: {type: string}, bytes: {type: integer}, purpose: {type: string}}
+"""},
 }

@@ -126,7 +126,7 @@ def mypy_report(request: pytest.FixtureRequest, cases_out: dict[str, Path],
     for out in cases_out.values():
         package = next(p for p in (out / "python").iterdir() if p.is_dir())
         targets[f"case:{out.parent.name}"] = package
-    example_paths = docs_example_files(examples)
+    example_paths = [*docs_example_files(examples), Path(__file__).parent / "usage_batches.py"]
     paths = [str(p) for p in targets.values()] + [str(p) for p in example_paths]
     pythonpath = os.pathsep.join(str(p.parent) for p in targets.values())
     result = subprocess.run(

@@ -100,3 +100,13 @@ def test_credentials_from_environment_or_a_clear_error(sdk: Any, base_url: str, 
         no_auth = client.with_options(auth=())
         with pytest.raises(sdk.AuthenticationError):
             no_auth.batches.retrieve("batch_abc123")
+
+
+def test_typed_usage_file_runs_against_prism(sdk: Any, base_url: str) -> None:
+    """tests/usage_batches.py passes mypy --strict (test_generated) and runs for real here."""
+    import asyncio
+
+    import usage_batches
+
+    assert usage_batches.use_sync(base_url)[0] == "batch_abc123"
+    assert asyncio.run(usage_batches.use_async(base_url))

@@ -120,3 +120,35 @@ def test_alias_bombs_and_recursive_aliases_are_refused_quickly(tmp_path: Path) -
         assert "alias" in result.stderr and len(result.stderr.strip().splitlines()) == 1
         assert time.monotonic() - started < 10
         assert not (tmp_path / "out").exists()
+
+
+@pytest.fixture
+def fault_server() -> Iterator[Any]:
+    from faultserver import FaultServer
+
+    server = FaultServer().start()
+    yield server
+    server.stop()
+
+
+@pytest.mark.case("client")
+def test_generated_client_streams_retries_and_uploads(sdk: ModuleType, fault_server: Any) -> None:
+    """The generated methods (not the runtime alone) against a local server that misbehaves."""
+    from faultserver import Reply
+
+    package = importlib.import_module(sdk.__name__.split(".")[0])
+    events = [b'data: {"type": "delta", "delta": "Hel"}\n\n', b'data: {"type": "delta", "delta": "lo"}\n\n', b"data: [DONE]\n\n"]
+    fault_server.script("/chats", Reply(429, {"error": "slow down"}, {"Retry-After": "0"}), Reply(200, {"id": "c1", "text": "Hi"}),
+                        Reply(200, headers={"Content-Type": "text/event-stream"}, chunks=events))
+    fault_server.script("/files", Reply(echo=True))
+    with package.Client(api_key="k-secret", base_url=fault_server.url, max_retries=2) as client:
+        chat = client.chats.create(prompt="hi")
+        assert chat.text == "Hi" and len(fault_server.hits("/chats")) == 2  # the 429 was retried
+        assert fault_server.hits("/chats")[0].headers["x-key"] == "k-secret"
+        with client.chats.create(prompt="hi", stream=True) as stream:
+            assert "".join(event.delta for event in stream) == "Hello"
+        echoed = client.files.with_raw_response.create(file=("a.txt", b"abc", "text/plain"), purpose="test")
+        assert echoed.status_code == 200
+    with pytest.raises(package.MissingCredentialsError if hasattr(package, "MissingCredentialsError")
+                       else package._runtime.MissingCredentialsError):
+        package.Client(base_url=fault_server.url)

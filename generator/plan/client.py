@@ -18,6 +18,13 @@ from .common import OutputFile, py_header
 
 
 @dataclass(frozen=True, slots=True)
+class OverloadView:
+    keywords: tuple[str, ...]
+    returns: str
+    async_returns: str
+
+
+@dataclass(frozen=True, slots=True)
 class MethodView:
     name: str
     positional: tuple[str, ...]
@@ -34,6 +41,8 @@ class MethodView:
     """The return type as a string literal for `typing.cast` (the runtime returns `Any`)."""
     arguments: tuple[str, ...]
     """The keyword arguments of the runtime call, each `name=expression`."""
+    overloads: tuple[OverloadView, ...] = ()
+    """For a method with a `stream` flag: what it returns when the flag is false, true, or either."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -101,6 +110,8 @@ def _runtime_names(methods: tuple[ir.Method, ...]) -> list[str]:
     uses goes through `_rt.` (an argument may be called `path`, a resource `Auth`)."""
     names = {"NOT_GIVEN", "NotGiven"}
     for m in methods:
+        if m.stream_type is not None:
+            names.update(("Stream", "AsyncStream"))
         if any(a.where == "file" for a in m.arguments):
             names.add("FileInput")
         names.update({"page": ("SyncPage", "AsyncPaginator"), "stream": ("Stream", "AsyncStream"),
@@ -133,9 +144,39 @@ def _method(m: ir.Method, op: ir.Operation, imports: Imports, receiver: str = "s
             keywords.append(f"{a.name}: {spelled} | NotGiven = NOT_GIVEN")
     returns, async_returns, cast = _returns(m, imports)
     arguments = (py_str(op.method), _path_expression(op, m), *_call_arguments(m, cast, imports))
+    overloads: tuple[OverloadView, ...] = ()
+    if m.stream_type is not None:
+        overloads, keywords, returns, async_returns, arguments = _streaming(m, keywords, returns, arguments, imports)
     return MethodView(m.name, tuple(positional), tuple(keywords), returns, async_returns, _docstring(m, op),
                       "request_page" if m.returns_kind == "page" else "request", "self._client" if receiver else "self",
-                      py_str(returns), py_str(async_returns), arguments)
+                      py_str(returns), py_str(async_returns), arguments, overloads)
+
+
+def _streaming(m: ir.Method, keywords: list[str], returns: str, arguments: tuple[str, ...], imports: Imports
+               ) -> tuple[tuple[OverloadView, ...], list[str], str, str, tuple[str, ...]]:
+    """`stream=True` makes the server answer with events: three overloads say which type
+    comes back for `False` (or not given), `True`, and a `bool` known only at run time."""
+    assert m.stream_type is not None
+    event = _spell(m.stream_type, imports)
+    imports.typing.update({"Literal", "overload"})
+    sync_stream, async_stream = f"Stream[{event}]", f"AsyncStream[{event}]"
+    flag = next(a.name for a in m.arguments if a.alias == "stream" and a.where == "body")
+
+    def swap(line: str) -> list[str]:
+        others = [k for k in keywords if not k.startswith(f"{flag}:")]
+        return [*others, line] if "=" not in line else [*[k for k in others if "=" not in k], line, *[k for k in others if "=" in k]]
+
+    overloads = (
+        OverloadView(tuple(swap(f"{flag}: Literal[False] | NotGiven = NOT_GIVEN")), returns, returns),
+        OverloadView(tuple(swap(f"{flag}: Literal[True]")), sync_stream, async_stream),
+        OverloadView(tuple(swap(f"{flag}: bool")), f"{returns} | {sync_stream}", f"{returns} | {async_stream}"),
+    )
+    main = swap(f"{flag}: bool | NotGiven = NOT_GIVEN")
+    # Events decode as the event type; without the flag the body is the usual model.
+    call = tuple(f"cast_to={event} if {flag} is True else {a[len('cast_to='):]}" if a.startswith("cast_to=") else a
+                 for a in arguments[:-1])
+    call = (*call, f"stream={flag} is True", arguments[-1])
+    return overloads, main, f"{returns} | {sync_stream}", f"{returns} | {async_stream}", call
 
 
 def _returns(m: ir.Method, imports: Imports) -> tuple[str, str, str]:
