@@ -78,7 +78,7 @@ def _jobs(args: argparse.Namespace) -> list[Job]:
 def _generate(args: argparse.Namespace) -> int:
     jobs = _jobs(args)
     # Render every job before writing any: bad input anywhere leaves every output as it was.
-    builds = [(job, build(job.spec, package=job.package, targets=job.targets)) for job in jobs]
+    builds = [(job, build(job.spec, package=job.package, targets=job.targets, pagination=job.pagination)) for job in jobs]
     for _, result in builds:
         _print_diagnostics(result.diagnostics)
     if any(d.severity is Severity.ERROR for _, result in builds for d in result.diagnostics):

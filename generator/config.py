@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from .diagnostics import Location, error
@@ -13,7 +13,9 @@ from .plan import TARGETS
 from .yaml12 import load_yaml
 
 CONFIG_FILE = "specloom.yaml"
-_JOB_KEYS = {"spec", "output", "package", "targets"}
+_JOB_KEYS = {"spec", "output", "package", "targets", "pagination"}
+_PAGINATION_KEYS = {"style", "items", "has_more", "cursor_param", "cursor_field", "limit_param", "offset_param", "next_field"}
+_STYLES = ("cursor", "offset", "next_link")
 
 
 @dataclass(frozen=True, slots=True)
@@ -22,6 +24,8 @@ class Job:
     output: str
     package: str | None
     targets: tuple[str, ...]
+    pagination: dict[str, Any] = field(default_factory=dict)
+    """operationId → `false`, or how its list pages (the runtime `Pagination`'s fields)."""
 
 
 def load_config(path: str) -> list[Job]:
@@ -58,7 +62,25 @@ def _job(doc: Any, base: str, i: int, raw: Any) -> Job:
     if package is not None and (not isinstance(package, str) or package_name(package) != package):
         raise error("config-invalid", f"`package` must be a valid module name, like {package_name(str(package))!r}",
                     doc.locate(doc.root, join_pointer(where, "package")))
-    return Job(_rel(base, raw["spec"]), _rel(base, raw["output"]), package, tuple(targets))
+    pagination = _pagination(doc, join_pointer(where, "pagination"), raw.get("pagination", {}))
+    return Job(_rel(base, raw["spec"]), _rel(base, raw["output"]), package, tuple(targets), pagination)
+
+
+def _pagination(doc: Any, where: str, raw: Any) -> dict[str, Any]:
+    if not isinstance(raw, dict):
+        raise error("config-invalid", "`pagination` maps operationIds to `false` or a pagination", doc.locate(doc.root, where))
+    for op, value in raw.items():
+        here = join_pointer(where, op)
+        if value is False:
+            continue
+        if not isinstance(value, dict) or value.get("style") not in _STYLES:
+            raise error("config-invalid", f"pagination for {op!r} needs `style`: one of {', '.join(_STYLES)} (or `false`)",
+                        doc.locate(doc.root, here))
+        unknown = sorted(set(value) - _PAGINATION_KEYS)
+        if unknown:
+            raise error("config-unknown-key", f"unknown key {unknown[0]!r} (known: {', '.join(sorted(_PAGINATION_KEYS))})",
+                        doc.locate(doc.root, join_pointer(here, unknown[0])))
+    return dict(raw)
 
 
 def _rel(base: str, path: str) -> str:

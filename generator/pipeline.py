@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Any
 
 from . import ir
 from .diagnostics import Diagnostic
@@ -20,8 +22,8 @@ class Build:
 
 
 def build(spec: str, *, package: str | None = None, targets: tuple[str, ...] = ("python", "docs"),
-          templates: tuple[str, ...] = ()) -> Build:
+          templates: tuple[str, ...] = (), pagination: Mapping[str, Any] | None = None) -> Build:
     """Everything a spec generates, in memory: nothing is written."""
-    normalized = normalize(load(spec), package=package)
+    normalized = normalize(load(spec), package=package, pagination=pagination)
     files = render(plan(normalized.api, targets), templates)
     return Build(normalized.api, files, normalized.diagnostics)

@@ -132,3 +132,29 @@ def test_lint_reports_const_mismatch_as_json() -> None:
     rows = json.loads(result.stdout)
     row = next(r for r in rows if r["code"] == "const-description-mismatch")
     assert row["pointer"].endswith("/properties/object/description") and row["line"] > 0
+
+
+def test_pagination_overrides_in_config(tmp_path: Path) -> None:
+    (tmp_path / "specloom.yaml").write_text(
+        f"jobs:\n  - spec: {BATCHES}\n    output: out\n    targets: [python]\n    pagination:\n"
+        "      listBatches: false\n"
+        "      listFilesInVectorStoreBatch: {style: offset, items: data, limit_param: limit}\n")
+    result = run_specloom("generate", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    resources = tmp_path / "out" / "python" / "openai_batches" / "resources"
+    batches = (resources / "batches.py").read_text()
+    assert "def list(" in batches and "-> ListBatchesResponse:" in batches and "SyncPage" not in batches
+    files = (resources / "vector_stores_file_batches.py").read_text()
+    assert 'style="offset"' in files and "-> SyncPage[VectorStoreFileObject]:" in files
+
+
+@pytest.mark.parametrize("pagination,expected", [
+    ("listBatches: {style: sideways}", "needs `style`"),
+    ("listBatches: {style: cursor, colour: blue}", "unknown key 'colour'"),
+    ("retrieveBatch: {style: cursor, items: data}", "no array field 'data'"),
+])
+def test_bad_pagination_override_is_a_clear_error(tmp_path: Path, pagination: str, expected: str) -> None:
+    (tmp_path / "specloom.yaml").write_text(f"jobs:\n  - spec: {BATCHES}\n    output: out\n    pagination:\n      {pagination}\n")
+    result = run_specloom("generate", cwd=tmp_path)
+    assert result.returncode == 2 and expected in result.stderr and "Traceback" not in result.stderr
+    assert not (tmp_path / "out").exists()

@@ -7,6 +7,7 @@ failure of ours). A response that Prism serves but the generated models reject i
 
 from __future__ import annotations
 
+import asyncio
 import sys
 from collections.abc import Iterator
 from pathlib import Path
@@ -39,6 +40,14 @@ def served(openai_out: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterat
     log = tmp_path_factory.mktemp("prism") / "openai.log"
     with prism_mock(OPENAI_SPEC, log) as base_url, openai_full.Client(api_key="sk-test", base_url=base_url,
                                                                           max_retries=0, timeout=30) as client:
+        def record(outcomes: dict[str, list[str]], kind: str, label: str, method: ir.Method, outcome: Any) -> None:
+            if isinstance(outcome, tuple):  # the models refused a served body: is the body valid?
+                body, message = outcome
+                valid = not _violates_spec(checker, doc.root, ops[method.operation], body)
+                outcome = f"failed:{message}" if valid else "spec-invalid"
+            outcomes.setdefault(kind + outcome, []).append(label)
+
+        calls = []
         for chain, method in _methods(api):
             label = f"{'.'.join(chain)}.{method.name}"
             try:
@@ -49,11 +58,18 @@ def served(openai_out: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterat
             target = client
             for attr in chain:
                 target = getattr(target, attr)
-            outcome = _call(getattr(target, method.name), args, kwargs, openai_full)
-            if isinstance(outcome, tuple):  # the models refused a served body: is the body valid?
-                body, message = outcome
-                outcome = "spec-invalid" if _violates_spec(checker, doc.root, ops[method.operation], body) else f"failed:{message}"
-            outcomes.setdefault(outcome, []).append(label)
+            calls.append((label, chain, method, args, kwargs))
+            record(outcomes, "", label, method, _call(getattr(target, method.name), args, kwargs, openai_full))
+
+        async def run_async() -> None:
+            async with openai_full.AsyncClient(api_key="sk-test", base_url=base_url, max_retries=0, timeout=30) as aclient:
+                for label, chain, method, args, kwargs in calls:
+                    target = aclient
+                    for attr in chain:
+                        target = getattr(target, attr)
+                    record(outcomes, "async ", label, method, await _acall(getattr(target, method.name), args, kwargs, openai_full))
+
+        asyncio.run(run_async())
     sys.path.remove(str(openai_out / "python"))
     artifacts = REPO / "test-artifacts"
     artifacts.mkdir(exist_ok=True)
@@ -112,8 +128,26 @@ def _call(fn: Any, args: list[Any], kwargs: dict[str, Any], sdk: Any) -> str | t
     return "passed"
 
 
+async def _acall(fn: Any, args: list[Any], kwargs: dict[str, Any], sdk: Any) -> str | tuple[Any, str]:
+    try:
+        result = fn(*args, **kwargs)
+        result = await result  # a coroutine, or an AsyncPaginator (awaiting gives the first page)
+        if hasattr(result, "close") and not hasattr(result, "data"):
+            closed = result.close()
+            if hasattr(closed, "__await__"):
+                await closed
+    except sdk.APIResponseValidationError as exc:
+        return exc.body, str(exc)
+    except sdk.APIStatusError:
+        return "refused"
+    except sdk.APIConnectionError:
+        return "unserved"
+    return "passed"
+
+
 def test_every_served_response_parses(served: dict[str, list[str]]) -> None:
-    failed = [k for k in served if k.startswith("failed:")]
+    failed = [k for k in served if k.startswith(("failed:", "async failed:"))]
     print({k: len(v) for k, v in served.items()})
     assert not failed, "\n".join(f"{k[7:300]}: {', '.join(served[k][:3])}" for k in failed[:20])
     assert len(served["passed"]) >= 250, {k: len(v) for k, v in served.items()}
+    assert served["async passed"] == served["passed"], "the async client must parse what the sync one does"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Mapping
 from typing import Any
 
 from .. import ir
@@ -17,7 +18,7 @@ from .security import security_schemes
 from .schemas import RESERVED_INLINE_NAMES, Converter, ModuleScope, is_class_schema, is_nullable_schema
 
 
-def normalize(doc: Document, *, package: str | None = None) -> ir.Normalized:
+def normalize(doc: Document, *, package: str | None = None, pagination: Mapping[str, Any] | None = None) -> ir.Normalized:
     resolver = Resolver(doc)
     root = doc.trees[doc.root]
     _check_version(doc, root)
@@ -35,7 +36,7 @@ def normalize(doc: Document, *, package: str | None = None) -> ir.Normalized:
                          models)
     operations, operation_modules = builder.build()
     op_models = {(m.module, model.name): model for m in operation_modules for model in m.models}
-    resources, client_methods, naming = build_resources(operations, {**models, **op_models})
+    resources, client_methods, naming = build_resources(operations, {**models, **op_models}, pagination)
     api = ir.Api(
         title=title,
         version=str(info.get("version") or ""),

@@ -7,6 +7,9 @@ method, so a query `limit` and a body `limit` cannot clash; readOnly body fields
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import Any, Union
+
 from .. import ir
 from ..names import NameAllocator, field_name
 
@@ -17,7 +20,8 @@ _FORMS = ("multipart/form-data", "application/x-www-form-urlencoded")
 _JSON_KINDS = ("application/json",)
 
 
-def method_signature(name: str, op: ir.Operation, models: dict[tuple[str, str], ir.Model]) -> ir.Method:
+def method_signature(name: str, op: ir.Operation, models: dict[tuple[str, str], ir.Model],
+                     override: PaginationOverride = None) -> ir.Method:
     names = NameAllocator(RESERVED_ARGS, case_sensitive=True)
     args = [_param(p, names) for p in op.parameters if p.where == "path"]
     args += [_param(p, names) for p in op.parameters if p.where != "path"]
@@ -27,6 +31,8 @@ def method_signature(name: str, op: ir.Operation, models: dict[tuple[str, str], 
     returns = ok.type if ok else None
     kind = _kind(ok)
     pagination = _pagination(op, returns, models) if kind == "model" else None
+    if override is not None and kind == "model":
+        pagination = _overridden(returns, models, override)
     errors = tuple((r.status, r.type) for r in op.responses
                    if not r.status.startswith(("1", "2", "3")) and r.type is not None and _is_json(r.media_type))
     streams = ok.stream_type if ok and any(a.alias == "stream" and a.where == "body" for a in args) else None
@@ -81,6 +87,23 @@ def _kind(response: ir.Response | None) -> str:
     if _is_json(response.media_type):
         return "model"
     return "binary"
+
+
+# From specloom.yaml: `false` (not paged), or the runtime Pagination's fields (`style`, `items`, …).
+PaginationOverride = Union[bool, Mapping[str, Any], None]
+
+
+def _overridden(returns: ir.TypeRef | None, models: dict[tuple[str, str], ir.Model],
+                override: bool | Mapping[str, Any]) -> ir.Pagination | None:
+    """The pagination the config asks for; the item type comes from the response's `items` field."""
+    if override is False or override is True:
+        return None
+    model = models.get((returns.module, returns.name)) if isinstance(returns, ir.ModelRef) else None
+    field = next((f for f in model.fields if f.alias == override.get("items", "data")), None) \
+        if isinstance(model, ir.ObjectModel) else None
+    if field is None or not isinstance(field.type, ir.ArrayOf):
+        raise ValueError(f"the response has no array field {override.get('items', 'data')!r} to page through")
+    return ir.Pagination(**{"items": field.alias, **override, "item_type": field.type.item})
 
 
 def _pagination(op: ir.Operation, returns: ir.TypeRef | None, models: dict[tuple[str, str], ir.Model]) -> ir.Pagination | None:

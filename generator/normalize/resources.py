@@ -9,7 +9,8 @@ segment right after a parameter is an action (`cancel`). Methods on a collection
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
+from typing import Any
 from dataclasses import dataclass, field
 
 from .. import ir
@@ -38,7 +39,8 @@ class _Node:
 CLIENT_RESERVED = (*RESERVED, "close", "base_url", "request", "request_page", "timeout", "max_retries", "copy")
 
 
-def build_resources(ops: list[ir.Operation], models: dict[tuple[str, str], ir.Model]
+def build_resources(ops: list[ir.Operation], models: dict[tuple[str, str], ir.Model],
+                    pagination: Mapping[str, Any] | None = None,
                     ) -> tuple[tuple[ir.Resource, ...], tuple[ir.Method, ...], list[Diagnostic]]:
     """Top-level resources, methods of the client itself (paths with no static segment), and
     warnings about renamed methods."""
@@ -58,12 +60,21 @@ def build_resources(ops: list[ir.Operation], models: dict[tuple[str, str], ir.Mo
             node = node.children.setdefault(segment, _Node(segment))
         node.ops.append((op.sdk_name or wanted, op))
     diagnostics: list[Diagnostic] = []
+    context = _Context(models, pagination or {}, diagnostics)
     names = NameAllocator(CLIENT_RESERVED)
-    methods = _methods(root, names, models, diagnostics)
+    methods = _methods(root, names, context)
     modules = NameAllocator(["_client"])
-    resources = tuple(_build(child, (seg,), names.allocate(field_name(seg)), modules, models, diagnostics)
+    resources = tuple(_build(child, (seg,), names.allocate(field_name(seg)), modules, context)
                       for seg, child in root.children.items())
     return resources, methods, diagnostics
+
+
+@dataclass(frozen=True)
+class _Context:
+    models: dict[tuple[str, str], ir.Model]
+    pagination: Mapping[str, Any]
+    """operationId → a pagination override from specloom.yaml."""
+    diagnostics: list[Diagnostic]
 
 
 def _segments_with_children(paths: Iterable[str]) -> set[tuple[str, ...]]:
@@ -120,12 +131,11 @@ def _lists(op: ir.Operation) -> bool:
 
 
 
-def _build(node: _Node, chain: tuple[str, ...], attr: str, modules: NameAllocator,
-           models: dict[tuple[str, str], ir.Model], diagnostics: list[Diagnostic]) -> ir.Resource:
+def _build(node: _Node, chain: tuple[str, ...], attr: str, modules: NameAllocator, context: _Context) -> ir.Resource:
     names = NameAllocator(RESERVED)
-    methods = _methods(node, names, models, diagnostics)  # methods claim their names first
+    methods = _methods(node, names, context)  # methods claim their names first
     module = modules.allocate(module_name("_".join(chain)))
-    children = tuple(_build(child, (*chain, seg), names.allocate(field_name(seg)), modules, models, diagnostics)
+    children = tuple(_build(child, (*chain, seg), names.allocate(field_name(seg)), modules, context)
                      for seg, child in node.children.items())
     cls = class_name("_".join(chain))
     if cls in RESERVED_CLASSES:
@@ -133,8 +143,7 @@ def _build(node: _Node, chain: tuple[str, ...], attr: str, modules: NameAllocato
     return ir.Resource(attr, cls, module, chain, methods, children)
 
 
-def _methods(node: _Node, names: NameAllocator, models: dict[tuple[str, str], ir.Model],
-             diagnostics: list[Diagnostic]) -> tuple[ir.Method, ...]:
+def _methods(node: _Node, names: NameAllocator, context: _Context) -> tuple[ir.Method, ...]:
     out = []
     for wanted, op in node.ops:
         name = method_name(wanted)
@@ -142,8 +151,14 @@ def _methods(node: _Node, names: NameAllocator, models: dict[tuple[str, str], ir
             name = method_name(op.operation_id)  # the spec's own name for it says what differs
         name = names.allocate(name)
         if name != method_name(wanted):
-            diagnostics.append(Diagnostic(Severity.WARNING, "method-name-clash",
+            context.diagnostics.append(Diagnostic(Severity.WARNING, "method-name-clash",
                                           f"{op.method.upper()} {op.path} would be `{wanted}`, taken by another "
                                           f"operation here; named `{name}` (set x-specloom-name to choose)", op.location))
-        out.append(method_signature(name, op, models))
+        override = context.pagination.get(op.operation_id or "")
+        try:
+            out.append(method_signature(name, op, context.models, override))
+        except ValueError as exc:
+            context.diagnostics.append(Diagnostic(Severity.ERROR, "config-pagination", f"pagination for "
+                                                  f"{op.operation_id!r}: {exc}", op.location))
+            out.append(method_signature(name, op, context.models))
     return tuple(out)
