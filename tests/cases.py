@@ -172,4 +172,15 @@ components:
       required: [id, bytes]
       properties: {id: {type: string}, bytes: {type: integer}, purpose: {type: string}}
 """},
+    # Spec strings that reach string literals in the client: an API key's header name that
+    # tries to close its string and run code.
+    "hostile_auth": {"spec.yaml": """
+openapi: 3.1.0
+info: {title: hostile_auth, version: '1'}
+security: [{k: []}]
+paths: {}
+components:
+  securitySchemes:
+    k: {type: apiKey, in: header, name: 'X-Key", where="header")); import os; os.environ["SPECLOOM_PWNED"] = ("1'}
+"""},
 }

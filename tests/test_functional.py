@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib
+import os
 import re
 import sys
 import time
@@ -60,8 +61,8 @@ def test_recursive_aliases_validate(sdk: ModuleType) -> None:
 
 @pytest.mark.case("weak_tags")
 def test_discriminator_only_when_every_member_must_carry_it(sdk: ModuleType) -> None:
-    # The spec allows `{}` for the first member of Loose: it must parse.
-    assert type(pydantic.TypeAdapter(sdk.Loose).validate_python({})).__name__
+    # The spec allows `{}` for the first member of Loose: it must parse (as that member).
+    assert type(pydantic.TypeAdapter(sdk.Loose).validate_python({})).__name__ == "LooseVariant1"
     assert pydantic.TypeAdapter(sdk.Nullable).validate_python({"kind": None}) is not None
     strong = pydantic.TypeAdapter(sdk.Strong)
     assert strong.validate_python({"kind": "b"}).kind == "b"
@@ -149,6 +150,13 @@ def test_generated_client_streams_retries_and_uploads(sdk: ModuleType, fault_ser
             assert "".join(event.delta for event in stream) == "Hello"
         echoed = client.files.with_raw_response.create(file=("a.txt", b"abc", "text/plain"), purpose="test")
         assert echoed.status_code == 200
-    with pytest.raises(package.MissingCredentialsError if hasattr(package, "MissingCredentialsError")
-                       else package._runtime.MissingCredentialsError):
+    with pytest.raises(package._runtime.MissingCredentialsError, match="CASE_CLIENT_API_KEY"):
         package.Client(base_url=fault_server.url)
+
+
+@pytest.mark.case("hostile_auth")
+def test_spec_strings_stay_inside_their_string_literals(sdk: ModuleType) -> None:
+    package = importlib.import_module(sdk.__name__.split(".")[0])
+    client = package.Client(api_key="k")
+    assert client._auth[0].name == 'X-Key", where="header")); import os; os.environ["SPECLOOM_PWNED"] = ("1'
+    assert "SPECLOOM_PWNED" not in os.environ

@@ -262,11 +262,16 @@ def _docstring(m: ir.Method, op: ir.Operation) -> str | None:
 
 @dataclass(frozen=True, slots=True)
 class Credential:
+    """A constructor argument for one credential; string values arrive as Python literals."""
+
     arg: str
     env: str
+    """The environment variable, as a name (for docstrings)."""
+    env_literal: str
     kind: str
-    param: str | None
-    where: str
+    param_literal: str
+    """The header, query or cookie name of an API key, from the spec: a literal, escaped."""
+    where_literal: str
     role: str
     """`token`, `username` or `password`."""
 
@@ -283,7 +288,8 @@ def _credentials(api: ir.Api) -> list[Credential]:
             if arg in used:
                 arg = f"{field_name(scheme.name)}_{arg}"
             used.add(arg)
-            out.append(Credential(arg, f"{prefix}_{arg.upper()}", scheme.kind, scheme.param, scheme.where, role))
+            env = f"{prefix}_{arg.upper()}"
+            out.append(Credential(arg, env, py_str(env), scheme.kind, py_str(scheme.param or ""), py_str(scheme.where), role))
     return out
 
 
@@ -295,7 +301,7 @@ def _client_context(api: ir.Api, header: str) -> dict[str, object]:
     return {
         "runtime": _runtime_names(api.client_methods),
         "header": header, "credentials": _credentials(api), "base_url": py_str(api.servers[0] if api.servers else "http://localhost"),
-        "base_url_env": py_str(f"{api.package.upper()}_BASE_URL"), "resources": [(r.attr, r.module, r.class_name) for r in api.resources],
+        "base_url_env": f"{api.package.upper()}_BASE_URL", "base_url_env_literal": py_str(f"{api.package.upper()}_BASE_URL"), "resources": [(r.attr, r.module, r.class_name) for r in api.resources],
         "methods": methods, "title": py_docstring(f"Client for {api.title}."), "user_agent": py_str(f"{api.package}/python"),
         **_import_context(imports),
     }
