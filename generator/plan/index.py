@@ -1,4 +1,4 @@
-"""Look-ups over a frozen `Api` that planning needs: models by (module, name), and the type graph."""
+"""Look-ups over a frozen `Api` that planning needs: models by (module, name), and pages by module."""
 
 from __future__ import annotations
 
