@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from .config import CONFIG_FILE, Job, load_config
 from .names import package_name
 from .diagnostics import Diagnostic, Location, Severity, SpecError, sorted_diagnostics
-from .pipeline import build
+from .pipeline import build_job
 from .plan import TARGETS
 from .write import UnsafePath, check, write
 
@@ -33,7 +33,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except Exception as exc:  # a bug in specloom: still one line unless --debug
         if args.debug:
             traceback.print_exc()
-        where = getattr(args, "spec", None) or CONFIG_FILE
+        where = getattr(args, "spec", None) or getattr(args, "new", None) or CONFIG_FILE
         print(f"{where}: error[internal]: specloom failed: {type(exc).__name__}: {exc} (run with --debug for the traceback)",
               file=sys.stderr)
     return EXIT_BAD_INPUT
@@ -48,6 +48,7 @@ def _parser() -> argparse.ArgumentParser:
     gen.add_argument("-o", "--output", help="output folder (gets python/ and docs/)")
     gen.add_argument("--package-name", help="import name of the SDK (default: snake_case of info.title)")
     gen.add_argument("--target", action="append", choices=list(TARGETS), help="what to generate (repeatable; default: all)")
+    gen.add_argument("--docs-base-url", help="where the spec's relative links point (e.g. https://platform.openai.com)")
     gen.add_argument("--check", action="store_true", help="write nothing; exit 1 if the output is not up to date")
     gen.add_argument("--config", default=CONFIG_FILE, help=f"jobs file when no SPEC is given (default: {CONFIG_FILE})")
     gen.add_argument("-q", "--quiet", action="store_true", help="print only problems")
@@ -60,6 +61,13 @@ def _parser() -> argparse.ArgumentParser:
                       help="also check the document against the OpenAPI schema (slow: ~10 s on large specs)")
     lint.add_argument("--debug", action="store_true", help=argparse.SUPPRESS)
     lint.set_defaults(run=_lint)
+    diff = sub.add_parser("diff", help="changelog between two versions of a spec, as SDK users see it")
+    diff.add_argument("old", help="the earlier spec")
+    diff.add_argument("new", help="the later spec")
+    diff.add_argument("--format", choices=["markdown", "json"], default="markdown")
+    diff.add_argument("--fail-on", choices=["breaking"], help="exit 1 if any change of this kind is found")
+    diff.add_argument("--debug", action="store_true", help=argparse.SUPPRESS)
+    diff.set_defaults(run=_diff)
     return parser
 
 
@@ -72,13 +80,13 @@ def _jobs(args: argparse.Namespace) -> list[Job]:
         raise SpecError(Diagnostic(Severity.ERROR, "usage", f"--package-name must be a valid, unreserved module name, "
                                    f"like {package_name(args.package_name)!r}", Location(args.spec)))
     targets = tuple(dict.fromkeys(args.target)) if args.target else tuple(TARGETS)
-    return [Job(args.spec, args.output, args.package_name, targets)]
+    return [Job(args.spec, args.output, args.package_name, targets, docs_base_url=args.docs_base_url)]
 
 
 def _generate(args: argparse.Namespace) -> int:
     jobs = _jobs(args)
     # Render every job before writing any: bad input anywhere leaves every output as it was.
-    builds = [(job, build(job.spec, package=job.package, targets=job.targets, pagination=job.pagination)) for job in jobs]
+    builds = [(job, build_job(job)) for job in jobs]
     for _, result in builds:
         _print_diagnostics(result.diagnostics)
     if any(d.severity is Severity.ERROR for _, result in builds for d in result.diagnostics):
@@ -121,6 +129,21 @@ def _lint(args: argparse.Namespace) -> int:
         for d in diagnostics:
             print(d.render())
     return EXIT_FINDINGS if any(d.severity is Severity.ERROR for d in diagnostics) else EXIT_OK
+
+
+def _diff(args: argparse.Namespace) -> int:
+    from .diff import compare, render
+    from .loader import load
+    from .normalize import normalize
+
+    old, new = (normalize(load(path)) for path in (args.old, args.new))
+    errors = [d for d in (*old.diagnostics, *new.diagnostics) if d.severity is Severity.ERROR]
+    if errors:
+        _print_diagnostics(errors)  # as `generate` does: a spec it would refuse is not compared
+        return EXIT_BAD_INPUT
+    changelog = compare(old.api, new.api)
+    print(render(changelog, args.format), end="")
+    return EXIT_FINDINGS if args.fail_on == "breaking" and changelog.breaking else EXIT_OK
 
 
 def _print_diagnostics(diagnostics: Sequence[Diagnostic]) -> None:

@@ -13,7 +13,7 @@ from .plan import TARGETS
 from .yaml12 import load_yaml
 
 CONFIG_FILE = "specloom.yaml"
-_JOB_KEYS = {"spec", "output", "package", "targets", "pagination"}
+_JOB_KEYS = {"spec", "output", "package", "targets", "pagination", "docs_base_url"}
 _PAGINATION_KEYS = {"style", "items", "has_more", "cursor_param", "cursor_field", "limit_param", "offset_param", "next_field"}
 _STYLES = ("cursor", "offset", "next_link")
 
@@ -26,6 +26,8 @@ class Job:
     targets: tuple[str, ...]
     pagination: dict[str, Any] = field(default_factory=dict)
     """operationId → `false`, or how its list pages (the runtime `Pagination`'s fields)."""
+    docs_base_url: str | None = None
+    """The site the spec's relative links point into (`https://platform.openai.com`)."""
 
 
 def load_config(path: str) -> list[Job]:
@@ -63,7 +65,11 @@ def _job(doc: Any, base: str, i: int, raw: Any) -> Job:
         raise error("config-invalid", f"`package` must be a valid module name, like {package_name(str(package))!r}",
                     doc.locate(doc.root, join_pointer(where, "package")))
     pagination = _pagination(doc, join_pointer(where, "pagination"), raw.get("pagination", {}))
-    return Job(_rel(base, raw["spec"]), _rel(base, raw["output"]), package, tuple(targets), pagination)
+    base_url = raw.get("docs_base_url")
+    if base_url is not None and (not isinstance(base_url, str) or not base_url.startswith(("https://", "http://"))):
+        raise error("config-invalid", "`docs_base_url` must be an http(s) URL, like https://example.com",
+                    doc.locate(doc.root, join_pointer(where, "docs_base_url")))
+    return Job(_rel(base, raw["spec"]), _rel(base, raw["output"]), package, tuple(targets), pagination, base_url)
 
 
 def _pagination(doc: Any, where: str, raw: Any) -> dict[str, Any]:

@@ -12,7 +12,7 @@ import re
 # A code span as CommonMark reads one: a run of backticks, and the next run of the same length.
 # An opener after a backslash is not taken as one (it may be escaped): the text around it is
 # then escaped as prose, which is always safe, at worst showing an entity literally.
-_CODE_SPAN = re.compile(r"(?<![\\`])(`+)(?!`)(.+?)(?<!`)\1(?!`)", re.S)
+CODE_SPAN = re.compile(r"(?<![\\`])(`+)(?!`)(.+?)(?<!`)\1(?!`)", re.S)
 
 
 def py_str(value: str) -> str:
@@ -46,7 +46,7 @@ def py_comment(value: str) -> str:
 
 def md_text(value: str) -> str:
     """Markdown prose: raw HTML is shown, not run (`<script>` becomes text); code spans kept."""
-    return _outside_code(value, _escape_html)
+    return outside_code(value, _escape_html)
 
 
 def md_cell(value: str) -> str:
@@ -91,10 +91,11 @@ def _escape_html(text: str) -> str:
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
-def _outside_code(text: str, fn: object) -> str:
+def outside_code(text: str, fn: object) -> str:
+    """`fn` applied to the parts of Markdown `text` outside code spans."""
     assert callable(fn)
     out, last = [], 0
-    for match in _CODE_SPAN.finditer(text):
+    for match in CODE_SPAN.finditer(text):
         out.append(fn(text[last:match.start()]))
         out.append(match.group(0))
         last = match.end()
@@ -105,3 +106,22 @@ def _outside_code(text: str, fn: object) -> str:
 def toml_str(value: str) -> str:
     """A TOML basic string (JSON's escapes are a subset of TOML's)."""
     return json.dumps(value, ensure_ascii=True)
+
+
+def yaml_str(value: str) -> str:
+    """A YAML double-quoted scalar that loads as exactly `value` (YAML 1.1 and 1.2 loaders alike).
+
+    JSON's escapes are YAML's too; characters YAML will not accept raw (C1 controls, BOM-like
+    non-characters) are escaped, and lone surrogates, which no YAML string can hold, become U+FFFD.
+    """
+    text = json.dumps(value, ensure_ascii=False)
+    return "".join(_yaml_char(ch) for ch in text)
+
+
+def _yaml_char(ch: str) -> str:
+    code = ord(ch)
+    if 0xD800 <= code <= 0xDFFF:
+        return "\\uFFFD"
+    if code < 0x20 or 0x7F <= code <= 0x9F or code in (0xFEFF, 0xFFFE, 0xFFFF) or ch in "\u2028\u2029":
+        return f"\\u{code:04x}" if code < 0x10000 else f"\\U{code:08x}"
+    return ch

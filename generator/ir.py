@@ -181,6 +181,9 @@ class Parameter:
     style: str | None
     explode: bool | None
     location: Location
+    example: JsonValue = None
+    """The spec's example value (the parameter's own, else its schema's)."""
+    has_example: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -204,6 +207,9 @@ class Response:
     location: Location
     stream_type: TypeRef | None = None
     """The event type, when the response can also be a `text/event-stream`."""
+    example: JsonValue = None
+    """The media type's own example (`example`, or the first of `examples`)."""
+    has_example: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -256,6 +262,8 @@ class Argument:
     type: TypeRef
     required: bool
     description: str | None
+    example: JsonValue = None
+    has_example: bool = False
 
 
 @dataclass(frozen=True, slots=True)

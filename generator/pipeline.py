@@ -7,10 +7,11 @@ from dataclasses import dataclass
 from typing import Any
 
 from . import ir
+from .config import Job
 from .diagnostics import Diagnostic
 from .loader import load
 from .normalize import normalize
-from .plan import plan
+from .plan import PlanOptions, plan
 from .render import render
 
 
@@ -21,9 +22,16 @@ class Build:
     diagnostics: tuple[Diagnostic, ...]
 
 
+def build_job(job: Job) -> Build:
+    """Everything one job of `specloom.yaml` generates, with all its settings."""
+    return build(job.spec, package=job.package, targets=job.targets, pagination=job.pagination,
+                 docs_base_url=job.docs_base_url)
+
+
 def build(spec: str, *, package: str | None = None, targets: tuple[str, ...] = ("python", "docs"),
-          templates: tuple[str, ...] = (), pagination: Mapping[str, Any] | None = None) -> Build:
+          templates: tuple[str, ...] = (), pagination: Mapping[str, Any] | None = None,
+          docs_base_url: str | None = None) -> Build:
     """Everything a spec generates, in memory: nothing is written."""
     normalized = normalize(load(spec), package=package, pagination=pagination)
-    files = render(plan(normalized.api, targets), templates)
+    files = render(plan(normalized.api, targets, PlanOptions(docs_base_url=docs_base_url)), templates)
     return Build(normalized.api, files, normalized.diagnostics)

@@ -46,7 +46,8 @@ def _ordered(args: list[ir.Argument]) -> list[ir.Argument]:
 
 
 def _param(p: ir.Parameter, names: NameAllocator) -> ir.Argument:
-    return ir.Argument(names.allocate(field_name(p.alias)), p.alias, p.where, p.type, p.required, p.description)
+    return ir.Argument(names.allocate(field_name(p.alias)), p.alias, p.where, p.type, p.required, p.description,
+                       p.example, p.has_example)
 
 
 def _body_arguments(body: ir.Body, models: dict[tuple[str, str], ir.Model], names: NameAllocator) -> list[ir.Argument]:
@@ -60,7 +61,8 @@ def _body_arguments(body: ir.Body, models: dict[tuple[str, str], ir.Model], name
         if f.read_only:
             continue  # the server sets it; a request never carries it
         where = "file" if body.media_type == "multipart/form-data" and _is_file(f.type) else "body"
-        out.append(ir.Argument(names.allocate(f.name), f.alias, where, f.type, f.required and body.required, f.description))
+        out.append(ir.Argument(names.allocate(f.name), f.alias, where, f.type, f.required and body.required, f.description,
+                               f.example, f.has_example))
     return out
 
 

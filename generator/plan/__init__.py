@@ -3,18 +3,18 @@
 from __future__ import annotations
 
 from .. import ir
-from .common import OutputFile
+from .common import OutputFile, PlanOptions
 from .docs import plan_docs
 from .python import plan_python
 
 TARGETS = {"python": plan_python, "docs": plan_docs}
 
 
-def plan(api: ir.Api, targets: tuple[str, ...] = ("python", "docs")) -> list[OutputFile]:
+def plan(api: ir.Api, targets: tuple[str, ...] = ("python", "docs"), options: PlanOptions = PlanOptions()) -> list[OutputFile]:
     files: list[OutputFile] = []
     for target in targets:
-        files.extend(TARGETS[target](api))
+        files.extend(TARGETS[target](api, options))
     return files
 
 
-__all__ = ["OutputFile", "TARGETS", "plan"]
+__all__ = ["OutputFile", "PlanOptions", "TARGETS", "plan"]

@@ -276,7 +276,7 @@ class Credential:
     """`token`, `username` or `password`."""
 
 
-def _credentials(api: ir.Api) -> list[Credential]:
+def credentials(api: ir.Api) -> list[Credential]:
     """Constructor arguments for the credentials the spec's schemes take, with their env vars."""
     prefix = api.package.upper()
     out: list[Credential] = []
@@ -300,7 +300,7 @@ def _client_context(api: ir.Api, header: str) -> dict[str, object]:
     methods = tuple(_method(m, ops[m.operation], imports, receiver="") for m in api.client_methods)
     return {
         "runtime": _runtime_names(api.client_methods),
-        "header": header, "credentials": _credentials(api), "base_url": py_str(api.servers[0] if api.servers else "http://localhost"),
+        "header": header, "credentials": credentials(api), "base_url": py_str(api.servers[0] if api.servers else "http://localhost"),
         "base_url_env": f"{api.package.upper()}_BASE_URL", "base_url_env_literal": py_str(f"{api.package.upper()}_BASE_URL"), "resources": [(r.attr, r.module, r.class_name) for r in api.resources],
         "methods": methods, "title": py_docstring(f"Client for {api.title}."), "user_agent": py_str(f"{api.package}/python"),
         **_import_context(imports),

@@ -29,3 +29,15 @@ def md_header(spec_name: str) -> str:
 
 def toml_header(spec_name: str) -> str:
     return py_header(spec_name)  # TOML comments are spelled like Python's
+
+
+def yaml_header(spec_name: str) -> str:
+    return py_header(spec_name)  # and so are YAML's
+
+
+@dataclass(frozen=True, slots=True)
+class PlanOptions:
+    """What a job's configuration adds to the IR when planning."""
+
+    docs_base_url: str | None = None
+    """Where the spec's relative links (`/docs/api-reference/...`) point; without it they lose their link."""

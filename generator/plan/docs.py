@@ -1,150 +1,83 @@
-"""Plan the Markdown reference: one page per component schema, inline models as sections."""
+"""Plan the Markdown reference as an MkDocs site: model pages, resource pages, the index pages and
+`mkdocs.yml` (beside `docs/`, so `mkdocs build --strict` in the output folder builds the site)."""
 
 from __future__ import annotations
 
-import json
-from dataclasses import dataclass
-
 from .. import ir
-from ..escape import md_cell, md_cell_code, md_heading, md_text
-from ..pytypes import py_literal
-from .common import OutputFile, md_header
-from .examples import Example
-from .index import ModelIndex
+from ..escape import md_cell, md_cell_code, md_code, md_heading, yaml_str
+from .client import credentials
+from .common import OutputFile, PlanOptions, md_header, yaml_header
+from .links import Prose
+from .model_pages import model_page
+from .resource_pages import resource_page
+from .site import Site, map_site
+
+NAV_MODELS_LIMIT = 60
+"""Above this many models the navigation lists only the models index: every page of an MkDocs
+site carries the whole navigation, so 1,400 entries would make each page 1,400 links long."""
 
 
-@dataclass(frozen=True, slots=True)
-class Row:
-    field: str
-    type: str
-    required: str
-    description: str
-
-
-@dataclass(frozen=True, slots=True)
-class Section:
-    name: str
-    description: str
-    type: str
-    """The aliased type, for aliases; empty for classes."""
-    rows: tuple[Row, ...]
-
-
-def plan_docs(api: ir.Api) -> list[OutputFile]:
-    index = ModelIndex.of(api)
+def plan_docs(api: ir.Api, options: PlanOptions = PlanOptions()) -> list[OutputFile]:
+    site = map_site(api)
     header = md_header(api.spec_name)
-    files = []
-    entries = []
-    for mod in api.schemas:
-        primary = mod.primary
-        example = Example(index, api.package)
-        code = example.code(ir.ModelRef(primary.name, mod.module), mod.example, given=mod.has_example)
-        sections = [_section(m, mod.module, index) for m in (mod.primary, *reversed(mod.inline))]
-        files.append(OutputFile(f"docs/models/{primary.name}.md", "docs/model.md.j2", {
-            "header": header, "title": md_heading(primary.name), "main": sections[0],
-            "inline": sections[1:], "example": code, "package": api.package,
-        }, "markdown"))
-        entries.append((md_heading(primary.name), f"models/{primary.name}.md", md_cell(_summary(primary.description))))
-    files.append(OutputFile("docs/index.md", "docs/index.md.j2", {
-        "header": header, "title": md_heading(api.title), "version": md_cell_code(api.version) if api.version else "",
-        "description": md_text(api.description or ""), "models": entries,
-    }, "markdown"))
+    base = options.docs_base_url
+    files = [model_page(mod, site, header, api.package, base) for mod in api.schemas]
+    files += [resource_page(res, site, api, header, base) for res in site.resources]
+    files.append(_models_index(api, site, header, base))
+    files.append(_index(api, site, header, base))
+    files.append(_mkdocs(api, site))
     return files
-
-
-def _section(model: ir.Model, module: str, index: ModelIndex) -> Section:
-    description = md_text(model.description or "")
-    if isinstance(model, ir.AliasModel):
-        notes = constraint_notes(model.type)
-        shown = md_type(model.type, module, index) + ("".join(f"<br>{n}" for n in notes))
-        return Section(md_heading(model.name), description, shown, ())
-    rows = tuple(_row(f, module, index) for f in model.fields)
-    return Section(md_heading(model.name), description, "", rows)
-
-
-def _row(f: ir.Field, module: str, index: ModelIndex) -> Row:
-    name = md_cell_code(f.name) + ("" if f.alias == f.name else f" (JSON {md_cell_code(f.alias)})")
-    notes = [md_cell(f.description)] if f.description else []
-    notes.extend(_notes(f))
-    return Row(name, md_type(f.type, module, index), "Yes" if f.required else "No", "<br>".join(notes) or "-")
-
-
-def _notes(f: ir.Field) -> list[str]:
-    notes = []
-    literal = f.type if isinstance(f.type, ir.LiteralOf) else None
-    if literal is not None and len(literal.values) == 1:
-        notes.append(f"**Value:** {md_cell_code(_json(literal.values[0]))}")
-    elif literal is not None:
-        notes.append("**Allowed values:** " + ", ".join(md_cell_code(_json(v)) for v in literal.values))
-    fmt = f.type.format if isinstance(f.type, ir.Primitive) else None
-    if fmt:
-        notes.append(f"**Format:** {md_cell_code(fmt)}")
-    notes.extend(constraint_notes(f.type))
-    if f.has_default:
-        notes.append(f"**Default:** {md_cell_code(_json(f.default))}")
-    for flag, label in ((f.deprecated, "Deprecated."), (f.read_only, "Read-only."), (f.write_only, "Write-only.")):
-        if flag:
-            notes.append(f"**{label}**")
-    return notes
-
-
-def constraint_notes(t: ir.TypeRef, label: str = "") -> list[str]:
-    """Constraints of a type and of its keys, values and items, one note each."""
-    own = getattr(t, "constraints", None)
-    notes = []
-    if own:
-        args = ", ".join(md_cell_code(f"{k}={py_literal(v)}") for k, v in own.items)
-        notes.append(f"**Constraints{label}:** {args}")
-    match t:
-        case ir.MapOf(key=key, value=value):
-            notes += constraint_notes(key, " (keys)") + constraint_notes(value, " (values)")
-        case ir.ArrayOf(item=item):
-            notes += constraint_notes(item, " (items)")
-        case ir.UnionOf(members=members):
-            for m in members:
-                notes += constraint_notes(m, label)
-    return notes
-
-
-def md_type(t: ir.TypeRef, module: str, index: ModelIndex) -> str:
-    """A type as Markdown for a table cell, with links to the pages of the models it names."""
-    match t:
-        case ir.Primitive(kind=kind):
-            return md_cell_code(kind)
-        case ir.AnyType():
-            return md_cell_code("Any")
-        case ir.NullType():
-            return md_cell_code("None")
-        case ir.LiteralOf(values=values):
-            return " \\| ".join(md_cell_code(_json(v)) for v in values)
-        case ir.ArrayOf(item=item):
-            return f"list\\[{md_type(item, module, index)}\\]"
-        case ir.MapOf(key=key, value=value):
-            return f"dict\\[{md_type(key, module, index)}, {md_type(value, module, index)}\\]"
-        case ir.ModelRef(name=name, module=target):
-            return f"[{name}]({_link(t, module, index)})"
-        case ir.UnionOf(members=members):
-            return " \\| ".join(md_type(m, module, index) for m in members)
-    raise TypeError(f"not a TypeRef: {t!r}")
-
-
-def _link(ref: ir.ModelRef, module: str, index: ModelIndex) -> str:
-    page = index.primary[ref.module]
-    if index.is_primary(ref):
-        return f"{page}.md"
-    anchor = ref.name.lower()
-    return f"#{anchor}" if ref.module == module else f"{page}.md#{anchor}"
-
-
-def _json(value: object) -> str:
-    """A value as the docs show it: strings as they are, unless they hold control characters."""
-    if isinstance(value, str) and value.isprintable():
-        return value
-    return json.dumps(value, ensure_ascii=False)
 
 
 def _summary(description: str | None) -> str:
     if not description:
         return ""
-    first = description.strip().split("\n\n")[0]
-    return " ".join(first.split())
+    return " ".join(description.strip().split("\n\n")[0].split())
+
+
+def _model_rows(api: ir.Api, prose: Prose) -> list[tuple[str, str, str]]:
+    return [(md_heading(mod.primary.name), prose.relative(f"models/{mod.primary.name}.md"),
+             prose.cell(_summary(mod.primary.description))) for mod in api.schemas]
+
+
+def _models_index(api: ir.Api, site: Site, header: str, base: str | None) -> OutputFile:
+    prose = Prose(base, site.pages, "models.md")
+    return OutputFile("docs/models.md", "docs/models_index.md.j2", {
+        "header": header, "title": md_heading(f"{api.title} models"), "models": _model_rows(api, prose),
+    }, "markdown")
+
+
+def _index(api: ir.Api, site: Site, header: str, base: str | None) -> OutputFile:
+    prose = Prose(base, site.pages, "index.md")
+    resources = [(md_cell_code(r.accessor), r.page, ", ".join(md_cell_code(m.method.name) for m in r.methods) or "-")
+                 for r in site.resources]
+    return OutputFile("docs/index.md", "docs/index.md.j2", {
+        "header": header, "title": md_heading(api.title), "version": md_code(api.version) if api.version else "",
+        "description": prose.text(api.description or ""), "package": md_code(api.package),
+        "servers": [md_code(s) for s in api.servers], "credentials": _credential_rows(api), "install": api.package,
+        "resources": resources, "models": _model_rows(api, prose),
+    }, "markdown")
+
+
+def _credential_rows(api: ir.Api) -> list[tuple[str, str, str]]:
+    """Argument, environment variable and scheme of each credential (basic auth gives two)."""
+    kinds = []
+    for s in api.security:
+        shown = f"{md_cell(s.name)}: {md_cell_code(s.kind)}" + (f" ({s.where} {md_cell_code(s.param)})" if s.param else "")
+        kinds += [shown] * (2 if s.kind == "basic" else 1)
+    return [(md_cell_code(c.arg), md_cell_code(c.env), kind) for c, kind in zip(credentials(api), kinds)]
+
+
+def _mkdocs(api: ir.Api, site: Site) -> OutputFile:
+    nav: list[tuple[str, str] | tuple[str, list[tuple[str, str]]]] = [("Home", "index.md")]
+    if site.resources:
+        nav.append(("Resources", [(r.accessor, r.page) for r in site.resources]))
+    models = [("All models", "models.md")]
+    if len(api.schemas) <= NAV_MODELS_LIMIT:
+        models += [(mod.primary.name, f"models/{mod.primary.name}.md") for mod in api.schemas]
+    nav.append(("Models", models))
+    return OutputFile("mkdocs.yml", "docs/mkdocs.yml.j2", {
+        "header": yaml_header(api.spec_name), "site_name": yaml_str(f"{api.title} reference"),
+        "nav": [(yaml_str(title), yaml_str(target) if isinstance(target, str)
+                 else [(yaml_str(t), yaml_str(p)) for t, p in target]) for title, target in nav],
+    }, "text")

@@ -11,7 +11,8 @@ from .. import ir
 class ModelIndex:
     models: dict[tuple[str, str], ir.Model]
     primary: dict[str, str]
-    """module → the name of its component's model (the page it is documented on)."""
+    """module → the name of its component's model (the page it is documented on); operation
+    modules (inline bodies and responses) have none."""
 
     @classmethod
     def of(cls, api: ir.Api) -> ModelIndex:
@@ -19,7 +20,14 @@ class ModelIndex:
         for mod in api.schemas:
             for model in (mod.primary, *mod.inline):
                 models[(mod.module, model.name)] = model
-        return cls(models, {mod.module: mod.primary.name for mod in api.schemas})
+        for op_mod in api.operation_modules:
+            for model in op_mod.models:
+                models[(op_mod.module, model.name)] = model
+        examples = {(mod.module, mod.primary.name): mod.example for mod in api.schemas if mod.has_example}
+        return cls(models, {mod.module: mod.primary.name for mod in api.schemas}, examples)
+
+    examples: dict[tuple[str, str], ir.JsonValue]
+    """The spec's example of each component schema that has one."""
 
     def get(self, ref: ir.ModelRef) -> ir.Model:
         return self.models[(ref.module, ref.name)]

@@ -10,7 +10,7 @@ from ..escape import py_docstring, py_str, toml_str
 from ..conform import fits
 from ..pytypes import Imports, annotation, is_nullable, py_literal, single_const
 from .client import plan_client
-from .common import OutputFile, py_header, toml_header
+from .common import PlanOptions, OutputFile, py_header, toml_header
 from ..graph import walk
 
 
@@ -35,7 +35,7 @@ class ModelView:
     """A class with no body at all (it needs `pass`)."""
 
 
-def plan_python(api: ir.Api) -> list[OutputFile]:
+def plan_python(api: ir.Api, options: PlanOptions = PlanOptions()) -> list[OutputFile]:
     pkg = api.package
     header = py_header(api.spec_name)
     files = [

@@ -14,6 +14,7 @@ from typing import cast as _cast
 from .. import _runtime as _rt
 from .._runtime import AsyncPaginator, NOT_GIVEN, NotGiven, SyncPage
 from ..types.chunking_strategy_request_param import ChunkingStrategyRequestParam
+from ..types.create_vector_store_file_request import CreateVectorStoreFileRequest
 from ..types.error_response import ErrorResponse
 from ..types.vector_store_file_attributes import VectorStoreFileAttributes
 from ..types.vector_store_file_batch_object import VectorStoreFileBatchObject
@@ -38,7 +39,15 @@ class VectorStoresFileBatches:
         self,
         vector_store_id: str,
         *,
-        file_ids: Annotated[List[str], Field(min_length=1, max_length=500)],
+        file_ids: (
+            Annotated[List[str], Field(min_length=1, max_length=500)] | NotGiven
+        ) = NOT_GIVEN,
+        files: (
+            Annotated[
+                List[CreateVectorStoreFileRequest], Field(min_length=1, max_length=500)
+            ]
+            | NotGiven
+        ) = NOT_GIVEN,
         chunking_strategy: ChunkingStrategyRequestParam | NotGiven = NOT_GIVEN,
         attributes: VectorStoreFileAttributes | NotGiven = NOT_GIVEN,
         extra_headers: Mapping[str, str] | None = None,
@@ -53,7 +62,8 @@ class VectorStoresFileBatches:
 
         Args:
           vector_store_id: The ID of the vector store for which to create a File Batch.
-          file_ids: A list of [File](/docs/api-reference/files) IDs that the vector store should use. Useful for tools like `file_search` that can access files. If `attributes` or `chunking_strategy` are provided, they will be applied to all files in the batch. The maximum batch size is 500 files.
+          file_ids: A list of [File](/docs/api-reference/files) IDs that the vector store should use. Useful for tools like `file_search` that can access files. If `attributes` or `chunking_strategy` are provided, they will be applied to all files in the batch. The maximum batch size is 500 files. Mutually exclusive with `files`.
+          files: A list of objects that each include a `file_id` plus optional `attributes` or `chunking_strategy`. Use this when you need to override metadata for specific files. The global `attributes` or `chunking_strategy` will be ignored and must be specified for each file. The maximum batch size is 500 files. Mutually exclusive with `file_ids`.
 
         `POST /vector_stores/{vector_store_id}/file_batches`"""
         return _cast(
@@ -68,6 +78,7 @@ class VectorStoresFileBatches:
                 json_body=_rt.strip_not_given(
                     {
                         "file_ids": file_ids,
+                        "files": files,
                         "chunking_strategy": chunking_strategy,
                         "attributes": attributes,
                     }
@@ -250,7 +261,15 @@ class AsyncVectorStoresFileBatches:
         self,
         vector_store_id: str,
         *,
-        file_ids: Annotated[List[str], Field(min_length=1, max_length=500)],
+        file_ids: (
+            Annotated[List[str], Field(min_length=1, max_length=500)] | NotGiven
+        ) = NOT_GIVEN,
+        files: (
+            Annotated[
+                List[CreateVectorStoreFileRequest], Field(min_length=1, max_length=500)
+            ]
+            | NotGiven
+        ) = NOT_GIVEN,
         chunking_strategy: ChunkingStrategyRequestParam | NotGiven = NOT_GIVEN,
         attributes: VectorStoreFileAttributes | NotGiven = NOT_GIVEN,
         extra_headers: Mapping[str, str] | None = None,
@@ -265,7 +284,8 @@ class AsyncVectorStoresFileBatches:
 
         Args:
           vector_store_id: The ID of the vector store for which to create a File Batch.
-          file_ids: A list of [File](/docs/api-reference/files) IDs that the vector store should use. Useful for tools like `file_search` that can access files. If `attributes` or `chunking_strategy` are provided, they will be applied to all files in the batch. The maximum batch size is 500 files.
+          file_ids: A list of [File](/docs/api-reference/files) IDs that the vector store should use. Useful for tools like `file_search` that can access files. If `attributes` or `chunking_strategy` are provided, they will be applied to all files in the batch. The maximum batch size is 500 files. Mutually exclusive with `files`.
+          files: A list of objects that each include a `file_id` plus optional `attributes` or `chunking_strategy`. Use this when you need to override metadata for specific files. The global `attributes` or `chunking_strategy` will be ignored and must be specified for each file. The maximum batch size is 500 files. Mutually exclusive with `file_ids`.
 
         `POST /vector_stores/{vector_store_id}/file_batches`"""
         return _cast(
@@ -280,6 +300,7 @@ class AsyncVectorStoresFileBatches:
                 json_body=_rt.strip_not_given(
                     {
                         "file_ids": file_ids,
+                        "files": files,
                         "chunking_strategy": chunking_strategy,
                         "attributes": attributes,
                     }

@@ -19,6 +19,9 @@ if TYPE_CHECKING:
     from .create_vector_store_file_batch_request import (
         CreateVectorStoreFileBatchRequest as CreateVectorStoreFileBatchRequest,
     )
+    from .create_vector_store_file_request import (
+        CreateVectorStoreFileRequest as CreateVectorStoreFileRequest,
+    )
     from .error_response import ErrorResponse as ErrorResponse
     from .list_batches_response import ListBatchesResponse as ListBatchesResponse
     from .list_vector_store_files_response import (
@@ -43,6 +46,7 @@ _MODULES: dict[str, str] = {
     "BatchRequestCounts": "batch_request_counts",
     "ChunkingStrategyRequestParam": "chunking_strategy_request_param",
     "CreateVectorStoreFileBatchRequest": "create_vector_store_file_batch_request",
+    "CreateVectorStoreFileRequest": "create_vector_store_file_request",
     "ErrorResponse": "error_response",
     "ListBatchesResponse": "list_batches_response",
     "ListVectorStoreFilesResponse": "list_vector_store_files_response",
@@ -60,6 +64,7 @@ __all__ = [
     "BatchRequestCounts",
     "ChunkingStrategyRequestParam",
     "CreateVectorStoreFileBatchRequest",
+    "CreateVectorStoreFileRequest",
     "ErrorResponse",
     "ListBatchesResponse",
     "ListVectorStoreFilesResponse",

@@ -8,6 +8,7 @@ from pydantic import Field
 
 from .._base import BaseModel
 from .chunking_strategy_request_param import ChunkingStrategyRequestParam
+from .create_vector_store_file_request import CreateVectorStoreFileRequest
 from .vector_store_file_attributes import VectorStoreFileAttributes
 
 __all__ = [
@@ -16,7 +17,14 @@ __all__ = [
 
 
 class CreateVectorStoreFileBatchRequest(BaseModel):
-    file_ids: Annotated[list[str], Field(min_length=1, max_length=500)]
-    """A list of [File](/docs/api-reference/files) IDs that the vector store should use. Useful for tools like `file_search` that can access files. If `attributes` or `chunking_strategy` are provided, they will be applied to all files in the batch. The maximum batch size is 500 files."""
+    file_ids: Annotated[list[str], Field(min_length=1, max_length=500)] | None = None
+    """A list of [File](/docs/api-reference/files) IDs that the vector store should use. Useful for tools like `file_search` that can access files. If `attributes` or `chunking_strategy` are provided, they will be applied to all files in the batch. The maximum batch size is 500 files. Mutually exclusive with `files`."""
+    files: (
+        Annotated[
+            list[CreateVectorStoreFileRequest], Field(min_length=1, max_length=500)
+        ]
+        | None
+    ) = None
+    """A list of objects that each include a `file_id` plus optional `attributes` or `chunking_strategy`. Use this when you need to override metadata for specific files. The global `attributes` or `chunking_strategy` will be ignored and must be specified for each file. The maximum batch size is 500 files. Mutually exclusive with `file_ids`."""
     chunking_strategy: ChunkingStrategyRequestParam | None = None
     attributes: VectorStoreFileAttributes | None = None
