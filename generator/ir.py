@@ -125,6 +125,11 @@ class ObjectModel:
     extra: TypeRef | None
     """The type of additional properties, when the schema allows typed ones."""
     location: Location
+    required_groups: tuple[tuple[str, ...], ...] = ()
+    """JSON names that must be present together, one group or another: `oneOf`/`anyOf` members
+    that list only `required` (OpenAI's `file_ids` or `files`)."""
+    groups_exclusive: bool = False
+    """`oneOf`: exactly one group may be present; `anyOf`: at least one."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -42,9 +42,24 @@ def docs_examples() -> list[tuple[str, str]]:
     return found
 
 
+RESOURCE_EXAMPLE = re.compile(r"^\*\*Example\*\*\n\n```python\n(.*?)^```", re.S | re.M)
+
+
+def resource_examples(root: Path = GENERATED) -> list[tuple[str, str]]:
+    """(page#n, code) of every method's example call on the resource pages under `root`."""
+    found = []
+    pages = sorted([*root.glob("*/docs/resources/*.md"), *root.glob("*/docs/client.md")])
+    for page in pages:
+        text = page.read_text()
+        blocks = RESOURCE_EXAMPLE.findall(text)
+        assert len(blocks) == text.count("\n```python\nclient."), f"{page}: a method without an example call"
+        found += [(f"{page.relative_to(REPO)}#{i}", code) for i, code in enumerate(blocks)]
+    return found
+
+
 def docs_example_files(folder: Path) -> list[Path]:
     paths = []
-    for page, code in docs_examples():
+    for page, code in [*docs_examples(), *resource_examples()]:
         path = folder / (re.sub(r"\W", "_", page) + ".py")
         path.write_text(code)
         paths.append(path)

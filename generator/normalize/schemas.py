@@ -284,7 +284,8 @@ class Converter:
         if isinstance(extra, ir.AnyType):
             extra = None  # extra="allow" already keeps untyped extras
         description = _text(shape.keywords.get("description"))
-        return ir.ObjectModel(name, description, tuple(fields), extra, self.where(node))
+        groups, exclusive = _required_groups(shape.keywords)
+        return ir.ObjectModel(name, description, tuple(fields), extra, self.where(node), groups, exclusive)
 
     def _field(self, prop: str, sub: Node, attr: str, required: bool, prefix: str, scope: ModuleScope) -> ir.Field:
         schema = sub.value if isinstance(sub.value, dict) else {}
@@ -393,3 +394,11 @@ def _text(value: Any) -> str | None:
     return value.strip() if isinstance(value, str) and value.strip() else None
 
 
+def _required_groups(keywords: dict[str, Any]) -> tuple[tuple[tuple[str, ...], ...], bool]:
+    """The `required` lists of a constraint-only `oneOf`/`anyOf` (which properties must be there)."""
+    if not constraint_only_union(keywords):
+        return (), False
+    exclusive = bool(keywords.get("oneOf"))
+    members = keywords.get("oneOf") or keywords.get("anyOf") or []
+    groups = tuple(tuple(r for r in m.get("required", []) if isinstance(r, str)) for m in members)
+    return tuple(g for g in groups if g), exclusive

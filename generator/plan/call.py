@@ -9,7 +9,7 @@ from .. import ir
 from ..pytypes import py_literal
 from .examples import Example, block
 from .index import ModelIndex
-from .samples import Sampler, field_value
+from .samples import Sampler, field_value, group_to_add
 
 _OPTIONS = ("extra_headers", "extra_query", "extra_body", "timeout", "max_retries")
 
@@ -73,13 +73,17 @@ def signature(accessor: str, method: ir.Method) -> str:
     return f"{accessor}(\n{inner}) -> {returns(method)}"
 
 
-def example_call(accessor: str, method: ir.Method, index: ModelIndex, package: str) -> str:
+def example_call(accessor: str, method: ir.Method, body: ir.TypeRef | None, index: ModelIndex, package: str) -> str:
     """A runnable call: a client, the call with every required argument, and what to do with the result."""
     example = Example(index, package)
     sampler = Sampler(index)
+    model = index.get(body) if isinstance(body, ir.ModelRef) else None
+    wanted: tuple[str, ...] = ()
+    if isinstance(model, ir.ObjectModel):  # a body whose properties are required in groups (`oneOf: [{required: …}]`)
+        wanted = group_to_add(model, {a.alias for a in method.arguments if a.required and a.where in ("body", "file")})
     args = []
     for a in method.arguments:
-        if not a.required:
+        if not a.required and not (a.where in ("body", "file") and a.alias in wanted):
             continue
         value = _argument(a, example, sampler)
         args.append(value if a.where == "path" else f"{a.name}={value}")

@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from .. import ir
-from ..escape import md_cell, md_cell_code, md_heading
+from ..escape import md_cell, md_cell_code, md_code, md_heading
 from .common import OutputFile
 from .examples import Example
 from .links import Prose
@@ -29,6 +29,8 @@ class Section:
     type: str
     """The aliased type, for aliases; empty for classes."""
     rows: tuple[Row, ...]
+    groups: str = ""
+    """Which properties must be given together, one group or another."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,7 +63,17 @@ def section(model: ir.Model, prose: Prose, link: Link) -> Section:
     if isinstance(model, ir.AliasModel):
         shown = md_type(model.type, link) + "".join(f"<br>{n}" for n in type_notes(model.type))
         return Section(md_heading(model.name), description, shown, ())
-    return Section(md_heading(model.name), description, "", tuple(row(f, prose, link) for f in model.fields))
+    return Section(md_heading(model.name), description, "", tuple(row(f, prose, link) for f in model.fields),
+                   groups_note(model))
+
+
+def groups_note(model: ir.ObjectModel) -> str:
+    """`Give `file_ids` or `files` (at least one).` for a model whose properties are required in groups."""
+    if not model.required_groups:
+        return ""
+    groups = [" and ".join(md_code(name) for name in g) for g in model.required_groups]
+    rule = "exactly one" if model.groups_exclusive else "at least one"
+    return f"Give {' or '.join(groups)} ({rule})."
 
 
 def row(f: ir.Field, prose: Prose, link: Link) -> Row:

@@ -14,7 +14,7 @@ from .call import example_call, signature
 from .common import OutputFile
 from .links import Prose
 from .mdtypes import Link, md_type, model_link, show_json, type_notes
-from .model_pages import Row, row, section
+from .model_pages import Row, groups_note, row, section
 from .samples import MISSING, Sampler
 from .site import MethodSite, ResourceSite, Site
 
@@ -35,6 +35,7 @@ class ParamTable:
 class BodyView:
     summary: str
     rows: tuple[Row, ...]
+    groups: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,7 +64,7 @@ def resource_page(res: ResourceSite, site: Site, api: ir.Api, header: str, base_
     link = model_link(site, res.page)
     methods = tuple(_method(m, site, api, prose, link) for m in res.methods)
     table = [(f"[{md_cell_code(m.method.name)}](#{m.anchor})", md_cell_code(f"{m.operation.method.upper()} {m.operation.path}"),
-              ", ".join(md_cell_code(a.name) for a in m.method.arguments if a.required) or "-",
+              _required(m, site),
               prose.cell(_first_line(m.operation.summary or m.operation.description)) or "-") for m in res.methods]
     models = [(md_heading(ref.name), f"[{ref.name}]({link(ref)})", section(site.models.get(ref), prose, link))
               for ref in _expanded(res, site)]
@@ -80,6 +81,18 @@ def resource_page(res: ResourceSite, site: Site, api: ir.Api, header: str, base_
 def _expanded(res: ResourceSite, site: Site) -> list[ir.ModelRef]:
     """The models the methods return, expanded on the page as the SDK reference expands them."""
     return [ir.ModelRef(name, module) for (module, name) in res.model_anchors]
+
+
+def _required(m: MethodSite, site: Site) -> str:
+    """The required arguments, and the body's groups of which one must be given (`file_ids` or `files`)."""
+    names = [md_cell_code(a.name) for a in m.method.arguments if a.required]
+    body = m.operation.body
+    model = site.models.get(body.type) if body is not None and isinstance(body.type, ir.ModelRef) else None
+    if isinstance(model, ir.ObjectModel) and model.required_groups:
+        by_alias = {a.alias: a.name for a in m.method.arguments if a.where in ("body", "file")}
+        groups = [" + ".join(md_cell_code(by_alias.get(n, n)) for n in g) for g in model.required_groups]
+        names.append(" or ".join(groups))
+    return ", ".join(names) or "-"
 
 
 def _classes(res: ResourceSite) -> str:
@@ -99,7 +112,7 @@ def _method(m: MethodSite, site: Site, api: ir.Api, prose: Prose, link: Link) ->
         deprecated=op.deprecated, signature=signature(m.accessor, method), http=md_code(f"{op.method.upper()} {op.path}"),
         url=md_code(f"{op.method.upper()} {server}{op.path}") if server else "",
         params=_params(op, prose, link), body=_body(op, site, prose, link),
-        example=example_call(m.accessor, method, site.models, api.package), returns=_returns(method, link),
+        example=example_call(m.accessor, method, op.body.type if op.body else None, site.models, api.package), returns=_returns(method, link),
         responses=tuple((_status(r.status), prose.cell(r.description or "") or "-",
                          md_type(r.type, link) if r.type is not None else "-") for r in op.responses),
         bodies=tuple((r.status, json.dumps(sampler.value(r.type, r.example if r.has_example else MISSING), indent=2,
@@ -135,7 +148,7 @@ def _body(op: ir.Operation, site: Site, prose: Prose, link: Link) -> BodyView | 
         summary += f": {prose.text(' '.join(body.description.split()))}"
     model = site.models.get(body.type) if isinstance(body.type, ir.ModelRef) else None
     rows = tuple(row(f, prose, link) for f in model.fields if not f.read_only) if isinstance(model, ir.ObjectModel) else ()
-    return BodyView(summary, rows)
+    return BodyView(summary, rows, groups_note(model) if isinstance(model, ir.ObjectModel) else "")
 
 
 def _returns(method: ir.Method, link: Link) -> str:

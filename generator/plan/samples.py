@@ -62,12 +62,13 @@ class Sampler:
                 return self.value(model.type, given, model.name, depth + 1)
             out: dict[str, Any] = {}
             known = given if isinstance(given, dict) else {}
+            wanted = group_to_add(model, set(known))
             for f in model.fields:
                 if f.alias in known and known[f.alias] is None and not f.required:
                     out[f.alias] = None
                 elif f.alias in known:
                     out[f.alias] = self.value(f.type, known[f.alias], f.alias, depth + 1)
-                elif f.required:
+                elif f.required or f.alias in wanted:
                     out[f.alias] = self.value(f.type, field_value(f), f.alias, depth + 1)
             return out
         finally:
@@ -96,6 +97,13 @@ class Sampler:
             if isinstance(f.type, ir.LiteralOf) and f.alias in value and value[f.alias] not in f.type.values:
                 return False
         return all(f.alias in value for f in model.fields if f.required) and set(value) <= aliases
+
+
+def group_to_add(model: ir.ObjectModel, present: set[str]) -> tuple[str, ...]:
+    """The properties to add so that one of the model's required groups is there (the first)."""
+    if not model.required_groups or any(set(g) <= present for g in model.required_groups):
+        return ()
+    return model.required_groups[0]
 
 
 def field_value(f: ir.Field | ir.Argument) -> Any:
