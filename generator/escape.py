@@ -50,8 +50,34 @@ def md_text(value: str) -> str:
 
 
 def md_cell(value: str) -> str:
-    """One Markdown table cell: no line breaks, pipes escaped, raw HTML shown as text."""
-    text = md_text(value.replace("\r\n", "\n").replace("\r", "\n").strip())
+    """One Markdown table cell: no line breaks, pipes escaped, raw HTML shown as text; a fenced
+    code block becomes a `<code>` element whose lines are kept apart by `<br>`."""
+    value = value.replace("\r\n", "\n").replace("\r", "\n").strip()
+    blocks: list[str] = []
+
+    def stash(match: re.Match[str]) -> str:
+        blocks.append(_cell_code_block(match.group(2)))
+        return f"\n\n\x00{len(blocks) - 1}\x00\n\n"
+
+    value = _FENCED.sub(stash, value.replace("\x00", "\ufffd"))
+    text = _md_cell_text(value.strip())
+    return re.sub("\x00(\\d+)\x00", lambda m: blocks[int(m.group(1))], text)
+
+
+# A fenced code block (``` or ~~~, three or more) from its opening line to its closing fence.
+_FENCED = re.compile(r"^[ ]{0,3}(`{3,}|~{3,})[^\n]*\n(.*?)(?:\n[ ]{0,3}\1[`~]*[ \t]*$|\Z)", re.S | re.M)
+# Characters Markdown would act on inside an inline HTML element, as entities.
+_CELL_CODE_ENTITIES = {"&": "&amp;", "<": "&lt;", ">": "&gt;", "|": "&#124;", "`": "&#96;", "*": "&#42;",
+                       "_": "&#95;", "[": "&#91;", "]": "&#93;", "\\": "&#92;", "~": "&#126;", " ": "&nbsp;"}
+
+
+def _cell_code_block(code: str) -> str:
+    lines = ["".join(_CELL_CODE_ENTITIES.get(ch, ch) for ch in line) for line in code.split("\n")]
+    return "<code>" + "<br>".join(lines) + "</code>"
+
+
+def _md_cell_text(value: str) -> str:
+    text = md_text(value)
     text = re.sub(r"\n\s*\n", "<br><br>", text)
     text = re.sub(r"\s*\n\s*", " ", text)
     return _escape_pipes(text)

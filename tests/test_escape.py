@@ -196,6 +196,34 @@ def test_md_cell_is_one_inert_cell(value: str) -> None:
     assert_inert_cell(cell)
 
 
+CODE_BLOCK_CASES = [  # (description, the code its block holds)
+    ("Use it like this:\n\n```python\nclient.files.create(\n    file=open('a|b.txt', 'rb'),  # *not* _this_\n)\n```\n\n"
+     "Then <b>wait</b>.", "client.files.create(\n    file=open('a|b.txt', 'rb'),  # *not* _this_\n)"),
+    ("~~~\n<script>alert(1)</script>\n| a | b |\n~~~", "<script>alert(1)</script>\n| a | b |"),
+    ("```json\n{\"a\": \"`x` [y](javascript:z)\"}\n```", '{"a": "`x` [y](javascript:z)"}'),
+    ("```\nunclosed fence | with a pipe", "unclosed fence | with a pipe"),
+]
+
+
+@pytest.mark.parametrize("value,code", CODE_BLOCK_CASES)
+def test_md_cell_renders_a_code_block_inside_one_cell(value: str, code: str) -> None:
+    """A fenced block in a description keeps its lines and shows its text as written, in GFM
+    (markdown-it) and in Python-Markdown (what MkDocs uses), without splitting the row."""
+    import html as html_lib
+
+    import markdown
+
+    cell = md_cell(value)
+    assert "\n" not in cell and _unescaped_pipes(cell) == []
+    assert_inert_cell(cell)
+    for rendered in (_render_cell(cell), markdown.markdown(f"| h |\n| --- |\n| {cell} |\n", extensions=["tables"])):
+        assert rendered.count("<td") == 1 and "<script" not in rendered and "href" not in rendered, rendered
+        inner = re.search(r"<code>(.*?)</code>", rendered, re.S)
+        assert inner, rendered
+        shown = html_lib.unescape(re.sub(r"<br ?/?>", "\n", inner.group(1))).replace("\xa0", " ")
+        assert shown == code
+
+
 def test_md_cell_escapes_script() -> None:
     cell = md_cell("<script>alert(1)</script>")
     assert "<script" not in cell
