@@ -6,8 +6,11 @@ Markdown table or an HTML comment. Each function here makes its input inert in i
 
 from __future__ import annotations
 
+import html
 import json
 import re
+from collections.abc import Callable
+from urllib.parse import quote
 
 # A code span as CommonMark reads one: a run of backticks, and the next run of the same length.
 # An opener after a backslash is not taken as one (it may be escaped): the text around it is
@@ -44,12 +47,112 @@ def py_comment(value: str) -> str:
     return " ".join(value.split())
 
 
-def md_text(value: str) -> str:
-    """Markdown prose: raw HTML is shown, not run (`<script>` becomes text); code spans kept."""
-    return outside_code(value, _escape_html)
+LinkTarget = Callable[[str], "str | None"]
+"""Where a link should point, given its destination as a browser would read it (entities and
+backslash escapes decoded); None to keep only its text."""
+
+SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
+_SAFE_SCHEMES = ("http:", "https:", "mailto:")
+_AUTOLINK = re.compile(r"<(https?://[^\s<>]+)>")
+_DEFINITION = re.compile(r"^([ ]{0,3})\[([^\]\n]+)\]:", re.M)
+_TITLE = re.compile(r"\s*(?:\"(?:[^\"\\]|\\.)*\"|'(?:[^'\\]|\\.)*'|\((?:[^()\\]|\\.)*\))?\s*\)", re.S)
 
 
-def md_cell(value: str) -> str:
+def browser_url(dest: str) -> str:
+    """A URL as a browser reads it: no spaces or controls (`java\tscript:` is `javascript:`)."""
+    return re.sub(r"[\x00-\x20\x7f]", "", dest)
+
+
+def clean_url(url: str) -> str:
+    """Characters that cannot stand in a Markdown link destination, percent-encoded."""
+    return quote(url, safe="/:?#[]@!$&'*+,;=%~-._")
+
+
+def safe_target(dest: str) -> str | None:
+    """The default link policy: absolute http(s) and mailto links stay; any other loses its link."""
+    url = browser_url(dest)
+    return clean_url(url) if url.lower().startswith(_SAFE_SCHEMES) else None
+
+
+def vet_links(text: str, target: LinkTarget = safe_target) -> str:
+    """`text` with every inline link vetted by `target`: rewritten, or unlinked (its text kept),
+    or broken up where it cannot be read as CommonMark reads a link, so no link reaches a page
+    unchecked. Autolinks to http(s) become links; reference definitions become text."""
+    text = outside_code(text, lambda part: _AUTOLINK.sub(lambda m: f"[{m.group(1)}]({m.group(1)})", part))
+    text = outside_code(text, lambda part: _DEFINITION.sub(r"\1\\[\2]:", part))
+    spans = [m.span() for m in CODE_SPAN.finditer(text)]
+    out, pos = [], 0
+    for m in re.finditer(r"\]\(", text):
+        if m.start() < pos or any(a <= m.start() < b for a, b in spans):
+            continue
+        start, parsed = _label_start(text, m.start(), pos), _destination(text, m.end())
+        if start is None or parsed is None:
+            out.append(text[pos:m.start()] + "]\\(")
+            pos = m.end()
+            continue
+        dest, end = parsed
+        bang = start > pos and text[start - 1] == "!"
+        url = target(html.unescape(re.sub(r"\\(.)", r"\1", dest)))
+        label = text[start + 1:m.start()]
+        lead = text[pos:start - 1] if bang and url is None else text[pos:start]
+        out.append(lead + (f"[{label}]({url})" if url is not None else label))
+        pos = end
+    out.append(text[pos:])
+    return "".join(out)
+
+
+def _label_start(text: str, end: int, floor: int) -> int | None:
+    """The `[` that opens the label closing at `end`, looking no further back than `floor`."""
+    depth = 0
+    for k in range(end - 1, floor - 1, -1):
+        if k > 0 and text[k - 1] == "\\":
+            continue
+        if text[k] == "]":
+            depth += 1
+        elif text[k] == "[":
+            if depth == 0:
+                return k
+            depth -= 1
+    return None
+
+
+def _destination(text: str, start: int) -> tuple[str, int] | None:
+    """The destination of a link whose `(` ends at `start`, and where the link ends, read as
+    CommonMark reads it (`<...>`, or balanced parentheses; then an optional title)."""
+    i = start
+    while i < len(text) and text[i] in " \t\n":
+        i += 1
+    if i < len(text) and text[i] == "<":
+        close = text.find(">", i)
+        if close < 0 or "\n" in text[i:close]:
+            return None
+        dest, i = text[i + 1:close], close + 1
+    else:
+        begin, depth = i, 0
+        while i < len(text) and text[i] > " ":
+            if text[i] == "\\":
+                i += 2
+                continue
+            if text[i] == "(":
+                depth += 1
+            elif text[i] == ")":
+                if depth == 0:
+                    break
+                depth -= 1
+            i += 1
+        dest = text[begin:i]
+    title = _TITLE.match(text, i)
+    return (dest, title.end()) if title else None
+
+
+
+def md_text(value: str, target: LinkTarget = safe_target) -> str:
+    """Markdown prose: raw HTML is shown, not run (`<script>` becomes text); code spans kept;
+    links vetted by `target` (by default only absolute http(s) and mailto links stay links)."""
+    return outside_code(vet_links(value, target), _escape_html)
+
+
+def md_cell(value: str, target: LinkTarget = safe_target) -> str:
     """One Markdown table cell: no line breaks, pipes escaped, raw HTML shown as text; a fenced
     code block becomes a `<code>` element whose lines are kept apart by `<br>`."""
     value = value.replace("\r\n", "\n").replace("\r", "\n").strip()
@@ -60,7 +163,7 @@ def md_cell(value: str) -> str:
         return f"\n\n\x00{len(blocks) - 1}\x00\n\n"
 
     value = _FENCED.sub(stash, value.replace("\x00", "\ufffd"))
-    text = _md_cell_text(value.strip())
+    text = _md_cell_text(value.strip(), target)
     return re.sub("\x00(\\d+)\x00", lambda m: blocks[int(m.group(1))], text)
 
 
@@ -76,8 +179,8 @@ def _cell_code_block(code: str) -> str:
     return "<code>" + "<br>".join(lines) + "</code>"
 
 
-def _md_cell_text(value: str) -> str:
-    text = md_text(value)
+def _md_cell_text(value: str, target: LinkTarget) -> str:
+    text = md_text(value, target)
     text = re.sub(r"\n\s*\n", "<br><br>", text)
     text = re.sub(r"\s*\n\s*", " ", text)
     return _escape_pipes(text)

@@ -9,17 +9,11 @@ before it is escaped, so no page carries a link that points nowhere or runs scri
 from __future__ import annotations
 
 import posixpath
-import re
 from dataclasses import dataclass
-from urllib.parse import quote, urljoin
+from urllib.parse import urljoin
 
-from ..escape import CODE_SPAN, md_cell, md_text, outside_code
+from ..escape import SCHEME, browser_url, clean_url, md_cell, md_text, safe_target, vet_links
 
-# `[text](dest "title")` and `![alt](dest)`: the destination has no spaces and balanced-free parens.
-_LINK = re.compile(r"(!?)\[([^\]]*)\]\(\s*<?([^()\s<>]*)>?(?:\s+(?:\"[^\"\n]*\"|'[^'\n]*'))?\s*\)")
-_AUTOLINK = re.compile(r"<(https?://[^\s<>]+)>")
-_SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
-_SAFE_SCHEMES = ("http:", "https:", "mailto:")
 _SCHEMA_REF = "#/components/schemas/"
 
 
@@ -34,40 +28,26 @@ class Prose:
     """This page, relative to the docs folder (`models/Batch.md`)."""
 
     def text(self, raw: str) -> str:
-        return md_text(self.links(raw))
+        return md_text(raw, self.target)
 
     def cell(self, raw: str) -> str:
-        return md_cell(self.links(raw))
+        return md_cell(raw, self.target)
 
     def links(self, raw: str) -> str:
-        text = outside_code(raw, lambda part: _AUTOLINK.sub(lambda m: f"[{m.group(1)}]({m.group(1)})", part))
-        # A link's label may hold code (`[`POST /v1/calls`](/docs/...)`), but a link inside code is text.
-        spans = [m.span() for m in CODE_SPAN.finditer(text)]
-        return _LINK.sub(lambda m: m.group(0) if any(a <= m.start() < b for a, b in spans) else self._link(m), text)
-
-    def _link(self, match: re.Match[str]) -> str:
-        bang, label, dest = match.group(1), match.group(2), match.group(3)
-        target = self.target(dest)
-        if target is None:
-            return label  # the text stays; a link that would point nowhere, or run script, goes
-        return f"{bang}[{label}]({target})"
+        return vet_links(raw, self.target)
 
     def target(self, dest: str) -> str | None:
         """Where a link in a description should point in our site, or None to drop the link."""
         if dest.startswith(_SCHEMA_REF):
             page = self.pages.get(dest[len(_SCHEMA_REF):])
             return self.relative(page) if page else None
-        if _SCHEME.match(dest):
-            return _clean(dest) if dest.lower().startswith(_SAFE_SCHEMES) else None
+        dest = browser_url(dest)
+        if SCHEME.match(dest):
+            return safe_target(dest)
         if not dest or dest.startswith("#") or self.base_url is None:
             return None  # an anchor on the vendor's page, or a relative link with no site to go to
-        return _clean(urljoin(self.base_url.rstrip("/") + "/", dest.lstrip("/")))
+        return clean_url(urljoin(self.base_url.rstrip("/") + "/", dest.lstrip("/")))
 
     def relative(self, page: str) -> str:
         """A link from this page to another page of the docs folder."""
         return posixpath.relpath(page, posixpath.dirname(self.here) or ".")
-
-
-def _clean(url: str) -> str:
-    """Characters that cannot stand in a Markdown link destination, percent-encoded."""
-    return quote(url, safe="/:?#[]@!$&'*+,;=%~-._")

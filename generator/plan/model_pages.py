@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from .. import ir
-from ..escape import md_cell, md_cell_code, md_code, md_heading
+from ..escape import md_cell_code, md_code, md_heading
 from .common import OutputFile
 from .examples import Example
 from .links import Prose
@@ -52,7 +52,7 @@ def model_page(mod: ir.SchemaModule, site: Site, header: str, package: str, base
         "header": header, "title": md_heading(mod.primary.name), "main": sections[0], "inline": sections[1:],
         "example": example, "variants": _variants(mod.primary, site, prose, link), "discriminator": _discriminator(mod.primary),
         "used_by": [(md_cell_code(u.site.accessor), prose.relative(u.site.page) + f"#{u.site.anchor}",
-                     md_cell_code(f"{u.site.operation.method.upper()} {u.site.operation.path}"), md_cell(u.role))
+                     md_cell_code(f"{u.site.operation.method.upper()} {u.site.operation.path}"), u.role)
                     for u in site.used_by.get(key, ())],
         "referenced_by": [f"[{r.name}]({link(r)})" for r in site.referenced_by.get(key, ())],
     }, "markdown")

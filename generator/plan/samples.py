@@ -138,7 +138,8 @@ def parse_moment(value: Any) -> _dt.datetime:
 def _fits(kind: str, value: Any) -> bool:
     if isinstance(value, bool):
         return kind == "bool"
-    return isinstance(value, {"str": str, "bytes": str, "int": int, "float": (int, float), "bool": bool}[kind])
+    kinds: dict[str, type | tuple[type, ...]] = {"str": str, "bytes": str, "int": int, "float": (int, float), "bool": bool}
+    return isinstance(value, kinds[kind])
 
 
 def _synthesize(t: ir.Primitive, name: str) -> Any:

@@ -14,6 +14,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from .. import ir
+from ..escape import md_cell_code
 from .index import ModelIndex
 
 MODEL_SECTIONS = ("Example Usage", "Type", "Fields", "Variants", "Used by", "Referenced by")
@@ -33,11 +34,10 @@ class Anchors:
     taken: set[str] = field(default_factory=set)
 
     def add(self, heading: str) -> str:
-        slug = slugify(heading) or "_"
-        candidate, n = slug, 0
-        while candidate in self.taken:
-            n += 1
-            candidate = f"{slug}_{n}"
+        candidate = slugify(heading)
+        while candidate in self.taken or not candidate:  # toc's `unique`: `x`, `x_1`; `x_1` then `x_2`
+            counted = re.match(r"^(.*)_([0-9]+)$", candidate)
+            candidate = f"{counted.group(1)}_{int(counted.group(2)) + 1}" if counted else f"{candidate}_1"
         self.taken.add(candidate)
         return candidate
 
@@ -68,7 +68,7 @@ class ResourceSite:
 class Use:
     site: MethodSite
     role: str
-    """`request body`, `response 200`, `query parameter limit`, …"""
+    """`request body`, `response 200`, `query parameter `limit``, …: Markdown for a table cell."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -165,8 +165,8 @@ def _resource_site(resource: ir.Resource | None, accessor: str, page: str, metho
     sites = tuple(MethodSite(m, ops[m.operation], f"{accessor}.{m.name}", page, anchors.add(m.name)) for m in methods)
     returned = dict.fromkeys(returned_models(methods, index))
     for site in sites:  # an operation's inline models (bodies, responses) are documented here
-        module = site.operation.module
-        returned.update(dict.fromkeys(ir.ModelRef(m.name, module) for m in inline.get(module or "", ())))
+        module = site.operation.module or ""
+        returned.update(dict.fromkeys(ir.ModelRef(m.name, module) for m in inline.get(module, ())))
     model_anchors: dict[tuple[str, str], str] = {}
     if returned:
         sections["Models"] = anchors.add("Models")
@@ -202,10 +202,11 @@ def _used_by(resources: tuple[ResourceSite, ...]) -> dict[tuple[str, str], tuple
     for resource in resources:
         for site in resource.methods:
             op = site.operation
-            roles = [(p.type, f"{p.where} parameter `{p.alias}`") for p in op.parameters]
+            roles = [(p.type, f"{p.where} parameter {md_cell_code(p.alias)}") for p in op.parameters]
             roles += [(op.body.type, "request body")] if op.body else []
-            roles += [(r.type, f"response {r.status}") for r in op.responses if r.type is not None]
-            roles += [(r.stream_type, f"stream events ({r.status})") for r in op.responses if r.stream_type is not None]
+            roles += [(r.type, f"response {md_cell_code(r.status)}") for r in op.responses if r.type is not None]
+            roles += [(r.stream_type, f"stream events ({md_cell_code(r.status)})") for r in op.responses
+                      if r.stream_type is not None]
             for t, role in roles:
                 for ref in set(direct_refs(t)):
                     uses.setdefault((ref.module, ref.name), {}).setdefault((site.accessor, role), Use(site, role))
