@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import re
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 
-from conftest import REPO
+from conftest import REPO, run_specloom
 
 DOCS = sorted((REPO / "generated").glob("*/docs"))
 LINK = re.compile(r"\]\(([^)\s]+)\)")
@@ -175,3 +177,24 @@ def test_index_links_every_resource_page() -> None:
         for page in docs.rglob("*.md"):
             if not page.parent.name == "models" or len(list((docs / "models").glob("*.md"))) <= 60:
                 assert f'"{page.relative_to(docs).as_posix()}"' in mkdocs, page
+
+
+def test_docs_target_alone_builds_a_site_with_links_to_the_base_url(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    done = run_specloom("generate", "specs/openai-batches.yaml", "-o", str(out), "--target", "docs",
+                        "--docs-base-url", "https://docs.example.com/ref/")
+    assert done.returncode == 0, done.stderr
+    assert not (out / "python").exists() and (out / "mkdocs.yml").is_file()
+    page = (out / "docs/models/VectorStoreFileBatchObject.md").read_text()
+    assert "[vector store](https://docs.example.com/ref/docs/api-reference/vector-stores/object)" in page
+    built = subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", "-f", str(out / "mkdocs.yml"),
+                            "-d", str(tmp_path / "site")], capture_output=True, text=True, timeout=300)
+    assert built.returncode == 0, built.stderr
+    assert (tmp_path / "site/resources/vector_stores_file_batches.html").is_file()
+
+
+def test_without_a_base_url_spec_links_keep_their_text_only(tmp_path: Path) -> None:
+    done = run_specloom("generate", "specs/openai-batches.yaml", "-o", str(tmp_path), "--target", "docs")
+    assert done.returncode == 0, done.stderr
+    page = (tmp_path / "docs/models/VectorStoreFileBatchObject.md").read_text()
+    assert "The ID of the vector store that the File is attached to." in page and "/docs/api-reference" not in page
