@@ -18,8 +18,9 @@ try:  # PyYAML built without libyaml still works, only slower.
 except ImportError:  # pragma: no cover - depends on the PyYAML build
     from yaml import SafeLoader as _BaseLoader  # type: ignore[assignment]
 
-_CORE_RESOLVERS: list[tuple[str, re.Pattern[str], str]] = [
-    ("tag:yaml.org,2002:null", re.compile(r"^(?:~|null|Null|NULL|)$"), "~nN"),
+_CORE_RESOLVERS: list[tuple[str, re.Pattern[str], str | list[str]]] = [
+    # The empty plain scalar (`default:`) is null too; PyYAML files it under the first character "".
+    ("tag:yaml.org,2002:null", re.compile(r"^(?:~|null|Null|NULL|)$"), ["~", "n", "N", ""]),
     ("tag:yaml.org,2002:bool", re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"), "tTfF"),
     ("tag:yaml.org,2002:int", re.compile(r"^(?:[-+]?[0-9]+|0o[0-7]+|0x[0-9a-fA-F]+)$"), "-+0123456789"),
     (
@@ -33,7 +34,8 @@ _CORE_RESOLVERS: list[tuple[str, re.Pattern[str], str]] = [
 ]
 
 
-def _key_to_str(key: Any) -> str:
+def key_to_str(key: Any) -> str:
+    """A mapping key as the string yaml12 gives it (`200` → "200", `true` → "true", `~` → "null")."""
     if isinstance(key, str):
         return key
     if isinstance(key, bool):
@@ -61,17 +63,19 @@ class _Core12:
         return sign * int(digits, 10)
 
     def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[str, Any]:
-        # Duplicates among the keys written here; keys merged in by `<<` may be overridden.
+        # Duplicates among the keys written here, compared as the strings they become (`1` and `01`,
+        # `200` and `"200"`); keys merged in by `<<` may be overridden.
+        construct = self.construct_object  # type: ignore[attr-defined]
         seen: set[str] = set()
         for key_node, _ in node.value:
             if isinstance(key_node, yaml.ScalarNode) and key_node.tag != "tag:yaml.org,2002:merge":
-                if key_node.value in seen:
+                key = key_to_str(construct(key_node, deep=deep))
+                if key in seen:
                     mark = key_node.start_mark
-                    self.duplicate_keys.append((key_node.value, mark.line + 1, mark.column + 1))
-                seen.add(key_node.value)
+                    self.duplicate_keys.append((key, mark.line + 1, mark.column + 1))
+                seen.add(key)
         self.flatten_mapping(node)  # type: ignore[attr-defined]  # YAML merge keys (`<<`)
-        construct = self.construct_object  # type: ignore[attr-defined]
-        return {_key_to_str(construct(k, deep=deep)): construct(v, deep=deep) for k, v in node.value}
+        return {key_to_str(construct(k, deep=deep)): construct(v, deep=deep) for k, v in node.value}
 
 
 class Loader(_Core12, _BaseLoader):  # type: ignore[misc,valid-type]
@@ -151,3 +155,36 @@ def _run(cls: Any, text: str, method: str) -> tuple[Any, list[tuple[str, int, in
         return getattr(loader, method)(), loader.duplicate_keys
     finally:
         loader.dispose()
+
+
+_OPEN = (yaml.MappingStartEvent, yaml.SequenceStartEvent)
+_CLOSE = (yaml.MappingEndEvent, yaml.SequenceEndEvent)
+
+
+def structure_problem(text: str, max_depth: int) -> tuple[str, Any] | None:
+    """("too-deep" or "recursive-alias", mark) for the first such spot, else None.
+
+    Reads libyaml's events, which builds no nodes and does not recurse, so it is safe on input
+    that would overflow the composer's C stack or make PyYAML build a self-containing list.
+    """
+    depth = 0
+    anchors: list[str | None] = []
+    complete: dict[str, bool] = {}  # the latest node of each anchor name: is it closed yet?
+    for event in yaml.parse(text, Loader=_BaseLoader):
+        if isinstance(event, _OPEN):
+            depth += 1
+            if depth > max_depth:
+                return "too-deep", event.start_mark
+            anchors.append(event.anchor)
+            if event.anchor is not None:
+                complete[event.anchor] = False
+        elif isinstance(event, _CLOSE):
+            depth -= 1
+            anchor = anchors.pop()
+            if anchor is not None:
+                complete[anchor] = True
+        elif isinstance(event, yaml.ScalarEvent) and event.anchor is not None:
+            complete[event.anchor] = True
+        elif isinstance(event, yaml.AliasEvent) and complete.get(event.anchor) is False:
+            return "recursive-alias", event.start_mark
+    return None

@@ -100,6 +100,21 @@ def test_duplicate_keys_differing_only_in_spelling_of_a_number() -> None:
     assert dups == [("200", 2, 1)]
 
 
+def test_duplicate_keys_compared_as_the_strings_they_become() -> None:
+    # `1` and `01` are both the int 1, so both the key "1": the second one silently won before.
+    data, dups = load_yaml("1: a\n01: b\n0: c\n-0: d\n")
+    assert data == {"1": "b", "0": "d"}
+    assert dups == [("1", 2, 1), ("0", 4, 1)]
+
+
+@pytest.mark.parametrize("text", ["v:\n", "v: {a: }\n", "v: [a: ]\n"])
+def test_empty_plain_scalar_is_null(text: str) -> None:
+    # YAML 1.2 core schema (and PyYAML's own resolver); the custom resolvers used to give "".
+    data, _ = load_yaml(text)
+    inner = data["v"] if text == "v:\n" else (data["v"]["a"] if "{" in text else data["v"][0]["a"])
+    assert inner is None
+
+
 def test_merge_keys_still_work() -> None:
     data, _ = load_yaml("base: &b {a: 1, b: 2}\nx:\n  <<: *b\n  c: 3\n")
     assert data["x"] == {"a": 1, "b": 2, "c": 3}
