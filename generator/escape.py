@@ -27,7 +27,8 @@ def py_str(value: str) -> str:
 
 def py_docstring(value: str) -> str:
     """Text for the inside of a `\"\"\"` docstring, which can neither end it nor hold escapes."""
-    text = value.replace("\\", "\\\\").replace('"""', '\\"\\"\\"')
+    # Lone surrogates: a docstring is prose, and one holding them breaks `inspect` and pydantic.
+    text = re.sub("[\ud800-\udfff]", "\ufffd", value).replace("\\", "\\\\").replace('"""', '\\"\\"\\"')
     text = "".join(ch if ch.isprintable() or ch in "\n\t" else _escape_char(ch) for ch in text)
     lines = [line.rstrip() for line in text.replace("\t", "    ").splitlines()]
     text = "\n".join(lines).strip()
@@ -43,8 +44,8 @@ def _escape_char(ch: str) -> str:
 
 
 def py_comment(value: str) -> str:
-    """One line that can follow `# ` without ending the comment."""
-    return " ".join(value.split())
+    """One line that can follow `# ` without ending the comment (nor holding what UTF-8 cannot)."""
+    return " ".join(md_chars(value).split())
 
 
 LinkTarget = Callable[[str], "str | None"]
@@ -149,22 +150,32 @@ def _destination(text: str, start: int) -> tuple[str, int] | None:
 def md_text(value: str, target: LinkTarget = safe_target) -> str:
     """Markdown prose: raw HTML is shown, not run (`<script>` becomes text); code spans kept;
     links vetted by `target` (by default only absolute http(s) and mailto links stay links)."""
-    return outside_code(vet_links(value, target), _escape_html)
+    return outside_code(vet_links(md_chars(value), target), _escape_html)
+
+
+_UNWRITABLE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff]")
+
+
+def md_chars(value: str) -> str:
+    """Text a Markdown file can hold: line ends as `\\n`; control characters and lone surrogates
+    (which UTF-8 cannot encode) as U+FFFD, as CommonMark itself treats NUL."""
+    return _UNWRITABLE.sub("\ufffd", value.replace("\r\n", "\n").replace("\r", "\n"))
 
 
 def md_cell(value: str, target: LinkTarget = safe_target) -> str:
     """One Markdown table cell: no line breaks, pipes escaped, raw HTML shown as text; a fenced
     code block becomes a `<code>` element whose lines are kept apart by `<br>`."""
-    value = value.replace("\r\n", "\n").replace("\r", "\n").strip()
+    value = md_chars(value).strip()
     blocks: list[str] = []
 
     def stash(match: re.Match[str]) -> str:
         blocks.append(_cell_code_block(match.group(2)))
-        return f"\n\n\x00{len(blocks) - 1}\x00\n\n"
+        return f"\n\n\ue000{len(blocks) - 1}\ue001\n\n"
 
-    value = _FENCED.sub(stash, value.replace("\x00", "\ufffd"))
+    # The blocks wait behind private-use markers while the rest is escaped (none come from the spec).
+    value = _FENCED.sub(stash, value.replace("\ue000", "\ufffd").replace("\ue001", "\ufffd"))
     text = _md_cell_text(value.strip(), target)
-    return re.sub("\x00(\\d+)\x00", lambda m: blocks[int(m.group(1))], text)
+    return re.sub("\ue000(\\d+)\ue001", lambda m: blocks[int(m.group(1))], text)
 
 
 # A fenced code block (``` or ~~~, three or more) from its opening line to its closing fence.
@@ -187,8 +198,13 @@ def _md_cell_text(value: str, target: LinkTarget) -> str:
 
 
 def md_cell_code(value: str) -> str:
-    """Inline code inside a table cell: one line, pipes escaped (GFM unescapes them in spans)."""
-    return _escape_pipes(md_code(" ".join(value.replace("\r", "\n").split("\n"))))
+    """Inline code inside a table cell, on one line. Code holding a pipe is written as a `<code>`
+    element with the pipe as an entity: GFM splits cells on a bare pipe even inside a code span
+    (and shows `\\|` there as `|`), while Python-Markdown keeps it and shows the backslash."""
+    value = " ".join(md_chars(value).split("\n"))
+    if "|" not in value:
+        return md_code(value)
+    return "<code>" + "".join(_CELL_CODE_ENTITIES.get(ch, ch) for ch in value) + "</code>"
 
 
 def _escape_pipes(text: str) -> str:
@@ -198,6 +214,9 @@ def _escape_pipes(text: str) -> str:
 
 def md_code(value: str) -> str:
     """Inline code: a backtick fence longer than any run of backticks inside."""
+    value = md_chars(value).replace("\n", " ")
+    if not value:
+        return "<code></code>"  # no run of backticks can hold nothing: "``" would open a longer span
     longest = max((len(m) for m in re.findall(r"`+", value)), default=0)
     fence = "`" * (longest + 1)
     # CommonMark strips one space from each end when both ends have one (and it is not all
@@ -213,7 +232,7 @@ def md_heading(value: str) -> str:
 
 def html_comment(value: str) -> str:
     """Text inside `<!-- -->` that cannot close it."""
-    return " ".join(value.replace("--", "- -").replace(">", "&gt;").split())
+    return " ".join(md_chars(value).replace("--", "- -").replace(">", "&gt;").split())
 
 
 def _escape_html(text: str) -> str:

@@ -6,6 +6,8 @@ session, and one mypy call checks them with every other generated package.
 
 from __future__ import annotations
 
+import hostile
+
 HEAD = "openapi: 3.1.0\ninfo: {title: %s, version: '1.0'}\npaths: {}\ncomponents:\n  schemas:\n"
 
 CASES: dict[str, dict[str, str]] = {
@@ -183,4 +185,6 @@ components:
   securitySchemes:
     k: {type: apiKey, in: header, name: 'X-Key", where="header")); import os; os.environ["SPECLOOM_PWNED"] = ("1'}
 """},
+    # Every spec string that reaches output tries to break out of its context (tests/hostile.py).
+    "hostile": {"spec.json": hostile.spec_text()},
 }

@@ -86,7 +86,9 @@ def _docstring_of(inner: str) -> str:
 
 
 def _normalized(value: str) -> str:
-    """What py_docstring promises to keep: the text, with tabs as spaces and outer whitespace trimmed."""
+    """What py_docstring promises to keep: the text, with tabs as spaces, outer whitespace trimmed,
+    and lone surrogates (which break `inspect` and pydantic at import) as U+FFFD."""
+    value = re.sub("[\ud800-\udfff]", "\ufffd", value)
     lines = [line.rstrip(" ") for line in value.replace("\t", "    ").split("\n")]
     return "\n".join(lines).strip(" \n")
 

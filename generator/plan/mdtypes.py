@@ -99,6 +99,6 @@ def model_link(site: Site, here: str) -> Link:
 
 def show_json(value: object) -> str:
     """A value as the docs show it: strings as they are, unless they hold control characters."""
-    if isinstance(value, str) and value.isprintable():
+    if isinstance(value, str) and value.isprintable() and value.strip() == value and value:
         return value
     return json.dumps(value, ensure_ascii=False)
