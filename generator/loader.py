@@ -6,7 +6,6 @@ JSON pointer sits (parsing marks only when a diagnostic needs them, since marks 
 
 from __future__ import annotations
 
-import json
 import os
 from dataclasses import dataclass, field
 from typing import Any
@@ -14,9 +13,9 @@ from urllib.parse import unquote
 
 import yaml
 
-from . import swagger2
+from . import parse, swagger2
 from .diagnostics import Diagnostic, Location, Severity, SpecError, error
-from .yaml12 import compose_yaml, load_yaml
+from .yaml12 import compose_yaml
 
 MAX_SPEC_BYTES = 64 * 1024 * 1024
 # Without aliases a document has fewer nodes than bytes; aliases may reuse a node a few times.
@@ -100,26 +99,22 @@ def _display_name(path: str) -> str:
 
 
 def _parse(path: str, text: str, shown: str) -> tuple[Any, list[Diagnostic]]:
-    if path.endswith(".json"):
-        try:
-            return json.loads(text), []
-        except json.JSONDecodeError as exc:
-            where = Location(shown, "", exc.lineno, exc.colno)
-            raise error("invalid-json", f"invalid JSON: {exc.msg}", where) from None
     try:
-        data, duplicates = load_yaml(text)
-    except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        where = Location(shown, "", mark.line + 1 if mark else None, mark.column + 1 if mark else None)
-        problem = " ".join(str(exc.problem or exc.context or "cannot parse").split())
-        raise error("invalid-yaml", f"invalid YAML: {problem}", where) from None
-    except yaml.YAMLError as exc:
-        raise error("invalid-yaml", f"invalid YAML: {' '.join(str(exc).split())}", Location(shown)) from None
+        if path.endswith(".json"):
+            data, duplicates = parse.parse_json(text)
+        else:
+            data, duplicates = parse.parse_yaml(text, alias_budget=_node_budget(text))
+    except parse.ParseFailure as exc:
+        raise error(exc.code, exc.message, Location(shown, "", exc.line, exc.col)) from None
     diags = [
         Diagnostic(Severity.WARNING, "duplicate-key", f"duplicate key {key!r}: the last one wins", Location(shown, "", line, col))
         for key, line, col in duplicates
     ]
     return data, diags
+
+
+def _node_budget(text: str) -> int:
+    return MAX_NODES_PER_BYTE * len(text) + 10_000
 
 
 def _read(path: str, shown: str, referrer: Location | None) -> str:
@@ -147,23 +142,34 @@ def _external_refs(tree: Any, budget: int) -> list[tuple[str, str]]:
 
     YAML aliases make one node appear in many places, or inside itself: the walk counts every
     place it visits, and a tree that expands past `budget` nodes (an alias bomb, or a recursive
-    alias) is refused before any later stage walks it.
+    alias) or past `parse.MAX_DEPTH` levels is refused before any later stage walks it. A node's
+    path is kept as a chain of (parent, key) and joined into a pointer only for a `$ref`.
     """
     found: list[tuple[str, str]] = []
-    stack: list[tuple[Any, str]] = [(tree, "#")]
+    stack: list[tuple[Any, Any, int]] = [(tree, None, 1)]
     while stack:
         budget -= 1
         if budget < 0:
-            raise ValueError("aliases expand the document past its size limit (an alias bomb, or a recursive alias)")
-        node, where = stack.pop()
+            raise parse.ParseFailure("yaml-aliases", parse.ALIASES)
+        node, path, depth = stack.pop()
+        if depth > parse.MAX_DEPTH and isinstance(node, (dict, list)):
+            raise parse.ParseFailure("nesting-too-deep", parse.TOO_DEEP)
         if isinstance(node, dict):
             ref = node.get("$ref")
             if isinstance(ref, str) and not ref.startswith("#"):
-                found.append((ref, where))
-            stack.extend((v, join_pointer(where, k)) for k, v in node.items())
+                found.append((ref, _pointer(path)))
+            stack.extend((v, (path, k), depth + 1) for k, v in node.items())
         elif isinstance(node, list):
-            stack.extend((v, join_pointer(where, i)) for i, v in enumerate(node))
+            stack.extend((v, (path, i), depth + 1) for i, v in enumerate(node))
     return found
+
+
+def _pointer(path: Any) -> str:
+    parts = []
+    while path is not None:
+        path, key = path
+        parts.append(key)
+    return join_pointer("#", *reversed(parts))
 
 
 def ref_file(ref: str, base_file: str) -> str:
@@ -191,9 +197,9 @@ def load(path: str) -> Document:
         doc.trees[file] = tree
         doc.diagnostics.extend(diags)
         try:
-            refs = _external_refs(tree, budget=MAX_NODES_PER_BYTE * len(text) + 10_000)
-        except ValueError as exc:
-            raise error("yaml-aliases", str(exc), Location(shown)) from None
+            refs = _external_refs(tree, budget=_node_budget(text))
+        except parse.ParseFailure as exc:
+            raise error(exc.code, exc.message, Location(shown)) from None
         for ref, where in refs:
             if "://" in ref.split("#", 1)[0]:
                 raise error("remote-ref", f"remote $ref {ref!r} is not supported", doc.locate(file, where))
