@@ -28,22 +28,32 @@ def version(bin_dir: Path) -> str:
     return next((line.split(":", 1)[1].strip() for line in result.stdout.splitlines() if line.startswith("Version:")), "?")
 
 
-def compare(spec: Path, work: Path, runs: int, measure: Callable[..., Any],
+def compare(specs: dict[str, Path], work: Path, runs: int, measure: Callable[..., Any],
             ours: Callable[[Path, Path], list[str]]) -> dict[str, Any]:
-    """Cold runs of both tools, alternating (ours, peer, ours, peer, …) so load on the machine hits both."""
+    """Cold runs of both tools on the JSON form, alternating (ours, peer, ours, peer, …) so load on
+    the machine hits both; plus one peer run on the YAML file, to record what it says there."""
     bin_dir = install(work)
     # Its default post-hooks call `ruff` from PATH: the venv's bin must come first.
     env = {"PATH": f"{bin_dir}:{_path()}"}
+
+    def peer(spec: Path) -> Any:
+        out = work / "peer-out"
+        shutil.rmtree(out, ignore_errors=True)
+        cmd = [str(bin_dir / PEER), "generate", "--path", str(spec), "--output-path", str(out), "--overwrite"]
+        return measure(cmd, env=env, cwd=work)
+
     samples: dict[str, list[Any]] = {"specloom": [], PEER: []}
     for _ in range(runs):
         out = work / "peer-ours"
         shutil.rmtree(out, ignore_errors=True)
-        samples["specloom"].append(measure(ours(spec, out)))
-        out = work / "peer-out"
-        shutil.rmtree(out, ignore_errors=True)
-        cmd = [str(bin_dir / PEER), "generate", "--path", str(spec), "--output-path", str(out), "--overwrite"]
-        samples[PEER].append(measure(cmd, env=env, cwd=work))
-    return _summary(samples, version(bin_dir), " ".join([PEER, "generate --path SPEC --output-path OUT --overwrite"]))
+        samples["specloom"].append(measure(ours(specs["json"], out)))
+        samples[PEER].append(peer(specs["json"]))
+    report = _summary(samples, version(bin_dir), f"{PEER} generate --path SPEC.json --output-path OUT --overwrite")
+    on_yaml = peer(specs["yaml"])
+    # It reads YAML as 1.1, so unquoted status codes (`200:`) become ints that its models refuse.
+    report["on_yaml"] = {"exit_code": on_yaml.returncode, "seconds": on_yaml.seconds,
+                         "output_tail": (on_yaml.stderr + on_yaml.stdout).strip()[-1500:]}
+    return report
 
 
 def _summary(samples: dict[str, list[Any]], peer_version: str, command: str) -> dict[str, Any]:
@@ -72,6 +82,7 @@ def table(report: dict[str, Any]) -> str:
                     f"{sorted(set(data['exit_codes']))} |")
     rows.append(f"time ratio (peer / specloom): {report['time_ratio_peer_over_specloom']}; "
                 f"memory ratio: {report['memory_ratio_peer_over_specloom']}")
+    rows.append(f"{PEER} on the YAML file: exit {report['on_yaml']['exit_code']}")
     return "\n".join(rows)
 
 

@@ -194,7 +194,7 @@ def main(argv: list[str] | None = None) -> int:
         specs = prepare_specs(spec, work, factors)
         cases = generate_cases(specs, work, runs)
         cases.update(import_cases(work / "warm-yaml", runs))
-        peer_report = peers.compare(specs["yaml"], work, runs, measure, specloom) if args.peers else None
+        peer_report = peers.compare(specs, work, runs, measure, specloom) if args.peers else None
     report = {
         "spec": str(spec), "runs": runs, "environment": _environment(),
         "cases": {name: asdict(case) | {"median_s": case.median_s(), "median_rss_mb": case.median_mb()}
