@@ -103,7 +103,10 @@ def _repeated_json_keys(text: str) -> list[str]:
 
     def pairs(items: list[tuple[str, Any]]) -> dict[str, Any]:
         seen: set[str] = set()
-        repeated.extend(k for k, _ in items if k in seen or seen.add(k))  # type: ignore[func-returns-value]
+        for key, _ in items:
+            if key in seen:
+                repeated.append(key)
+            seen.add(key)
         return dict(items)
 
     json.loads(text, object_pairs_hook=pairs)

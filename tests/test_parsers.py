@@ -228,6 +228,13 @@ def test_duplicate_keys_in_json_warn_with_line(tmp_path: Path) -> None:
     assert [(d.code, d.location.line) for d in doc.diagnostics] == [("duplicate-key", 3)]
 
 
+def test_duplicate_keys_in_json_that_yaml_cannot_read() -> None:
+    # A lone surrogate escape is JSON but not YAML: the duplicate is still named, without a line.
+    data, duplicates = parse.parse_json('{"a": 1, "a": 2, "b": "\\ud800"}')
+    assert data == {"a": 2, "b": "\ud800"}
+    assert duplicates == [("a", None, None)]
+
+
 def test_deep_json_is_refused(tmp_path: Path) -> None:
     for depth in (300, 100_000):  # below and above the json module's own recursion limit
         spec = tmp_path / "deep.json"
