@@ -24,6 +24,7 @@ class Example:
     package: str
     imports: set[tuple[str, str]] = field(default_factory=set)
     uses_datetime: bool = False
+    _aliases: list[tuple[str, str, int]] = field(default_factory=list)
 
     def code(self, ref: ir.ModelRef, value: Any, *, given: bool) -> str:
         """`from … import …` lines and `value = Model(…)`; `value` is the spec's example if `given`."""
@@ -66,7 +67,16 @@ class Example:
     def _model(self, ref: ir.ModelRef, value: Any, sampler: Sampler) -> str:
         model = self.index.get(ref)
         if isinstance(model, ir.AliasModel):
-            return self.expr(model.type, value, sampler)
+            # An alias that names itself (`A = str | list[A]`, or `A = B | str`, `B = A`): the
+            # same value met again under it would go round forever; as a literal it is valid.
+            key = (ref.module, ref.name, id(value))
+            if key in self._aliases:
+                return py_literal(value)
+            self._aliases.append(key)
+            try:
+                return self.expr(model.type, value, sampler)
+            finally:
+                self._aliases.pop()
         args = [f"{f.name}={self.expr(f.type, value[f.alias], sampler)}" for f in model.fields if f.alias in value]
         module = f"{self.package}.types" if self.index.is_primary(ref) else f"{self.package}.types.{ref.module}"
         self.imports.add((module, ref.name))
