@@ -3,7 +3,9 @@
 The pipeline: sanitize (fold to ASCII, drop what cannot be in an identifier) → split words
 (camelCase, acronyms, digits, separators) → snake_case or PascalCase → fix reserved words.
 Collisions are resolved only in `NameAllocator`, with one rule: the first comer (in spec order)
-keeps the name, later ones get the smallest free numeric suffix 2, 3, … Names are compared
+keeps the name, later ones get the smallest free numeric suffix 2, 3, … A name the user chose
+(a rename in specloom.yaml) never gets a suffix: it is taken first, and if it is already taken,
+or another member of the scope would get it, that is a clash to report. Names are compared
 case-insensitively, so two names never differ only in case (they become file names on
 case-insensitive file systems). Attribute names, which never become file names, are
 compared case-sensitively.
@@ -14,7 +16,10 @@ from __future__ import annotations
 import keyword
 import re
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Hashable, Iterable, Mapping, Sequence
+from typing import TypeVar
+
+K = TypeVar("K", bound=Hashable)
 
 # An acronym with a version (`IPv4`) is one word; then acronyms before a capitalized word
 # (`HTTPServer`), words with trailing digits (`md5`), acronyms, and bare numbers.
@@ -135,3 +140,38 @@ class NameAllocator:
             candidate = f"{name}{n}"
         self._taken.add(self._key(candidate))
         return candidate
+
+    def claim(self, wanted: Sequence[tuple[K, str]], chosen: Mapping[K, str]) -> dict[K, K | None]:
+        """Take the names chosen for some members of this scope, as they are, before any allocation.
+
+        `wanted` lists every (member, wanted name) of the scope in order. A chosen name that is
+        reserved, already taken, chosen twice, or wanted by a member without a chosen name is a
+        clash: returned as member → the member it clashes with (None if none does), and not taken.
+        """
+        others: dict[str, K] = {}
+        for member, name in wanted:
+            if member not in chosen:
+                others.setdefault(self._key(name), member)
+        claimed: dict[str, K] = {}
+        clashes: dict[K, K | None] = {}
+        for member, _ in wanted:
+            if member not in chosen:
+                continue
+            key = self._key(chosen[member])
+            if key in self._taken or key in others:
+                clashes[member] = claimed.get(key, others.get(key))
+            else:
+                self._taken.add(key)
+                claimed[key] = member
+        return clashes
+
+    def allocate_all(self, wanted: Sequence[tuple[K, str]], chosen: Mapping[K, str]) -> tuple[dict[K, str], dict[K, K | None]]:
+        """Final names for the (member, wanted name) pairs of this scope, in order: chosen names
+        first (see `claim`), then the others first come first served. A member whose chosen name
+        clashes allocates as if nothing was chosen, so the caller can report the clash and go on."""
+        clashes = self.claim(wanted, chosen)
+        names = {member: chosen[member] for member, _ in wanted if member in chosen and member not in clashes}
+        for member, name in wanted:
+            if member not in names:
+                names[member] = self.allocate(name)
+        return {member: names[member] for member, _ in wanted}, clashes

@@ -252,6 +252,31 @@ def test_allocator_first_comer_keeps_name() -> None:
     assert alloc.allocate("Item") == "Item3"
 
 
+ALLOCATE_ALL_CASES = {
+    # wanted (member, name) in order, chosen names, reserved → final names, clashes
+    "a chosen name is taken first; the member that wanted it gets the suffix": (
+        [("a", "Item"), ("b", "Thing")], {"b": "Item2"}, [], {"a": "Item", "b": "Item2"}, {}),
+    "a chosen name another member wants is a clash, not a suffix": (
+        [("a", "Item"), ("b", "Thing")], {"b": "item"}, [], {"a": "Item", "b": "Thing"}, {"b": "a"}),
+    "two members may swap names": (
+        [("a", "A"), ("b", "B")], {"a": "B", "b": "A"}, [], {"a": "B", "b": "A"}, {}),
+    "the same name chosen twice: the second clashes with the first": (
+        [("a", "A"), ("b", "B"), ("c", "C")], {"a": "X", "c": "x"}, [], {"a": "X", "b": "B", "c": "C"}, {"c": "a"}),
+    "a reserved name clashes with nobody": (
+        [("a", "A")], {"a": "Client"}, ["Client"], {"a": "A"}, {"a": None}),
+    "choosing one's own wanted name is fine": (
+        [("a", "A"), ("b", "B")], {"a": "A"}, [], {"a": "A", "b": "B"}, {}),
+    "... unless another member wants it too: that one would get a suffix": (
+        [("a", "A"), ("b", "A")], {"a": "A"}, [], {"a": "A", "b": "A2"}, {"a": "b"}),
+}
+
+
+@pytest.mark.parametrize("case", sorted(ALLOCATE_ALL_CASES))
+def test_allocate_all_with_chosen_names(case: str) -> None:
+    wanted, chosen, reserved, names, clashes = ALLOCATE_ALL_CASES[case]
+    assert NameAllocator(reserved).allocate_all(wanted, chosen) == (names, clashes)
+
+
 # ---- properties ------------------------------------------------------------------------------
 
 _names = st.lists(

@@ -13,30 +13,40 @@ from ..names import NameAllocator, class_name, module_name, package_name
 from .refs import Node, Resolver
 from .modules import assign_homes
 from .operations import Operations
+from .renames import NO_RENAMES, Rename, Renames, by_target, rename_error, split_fields
 from .resources import build_resources
 from .security import security_schemes
 from .schemas import RESERVED_INLINE_NAMES, Converter, ModuleScope, is_class_schema, is_nullable_schema
 
 
-def normalize(doc: Document, *, package: str | None = None, pagination: Mapping[str, Any] | None = None) -> ir.Normalized:
+def normalize(doc: Document, *, package: str | None = None, pagination: Mapping[str, Any] | None = None,
+              renames: Renames = NO_RENAMES) -> ir.Normalized:
+    """`pagination` and `renames` come from the config (specloom.yaml); renames are applied where
+    each name is decided, so the IR's names are final and collision-free either way."""
     resolver = Resolver(doc)
     root = doc.trees[doc.root]
     _check_version(doc, root)
     info = root.get("info") if isinstance(root.get("info"), dict) else {}
     title = str(info.get("title") or "API")
     components = _component_nodes(resolver)
+    keys = [key for key, _ in components]
+    model_renames, config_errors = by_target(renames.models, keys, "schema")
+    field_renames, field_errors = split_fields(renames.fields, keys)
     modules = NameAllocator()
-    refs = _allocate(components, modules)
+    refs = _allocate(components, modules, model_renames, config_errors)
     nullable = frozenset(f"{n.file}{n.pointer}" for _, n in components if is_class_schema(n.value) and is_nullable_schema(n.value))
     version = str(root.get("openapi") or "3.0")
     converter = Converter(resolver, {k: r for k, (_, r) in refs.items()}, doc.locate, nullable, version)
-    schemas = assign_homes([_schema_module(converter, resolver, key, node, refs) for key, node in components])
+    schemas = assign_homes([_schema_module(converter, resolver, key, node, refs, field_renames.get(key, {}))
+                            for key, node in components])
     models = {(m.module, model.name): model for m in schemas for model in (m.primary, *m.inline)}
     builder = Operations(converter, resolver, modules, lambda n: {refs[k][1].name for k in _referenced_components(resolver, n, refs)},
                          models)
     operations, operation_modules = builder.build()
     op_models = {(m.module, model.name): model for m in operation_modules for model in m.models}
-    resources, client_methods, naming = build_resources(operations, {**models, **op_models}, pagination)
+    method_renames, method_errors = by_target(renames.methods, [op.operation_id for op in operations if op.operation_id],
+                                              "operation with operationId")
+    resources, client_methods, naming = build_resources(operations, {**models, **op_models}, pagination, method_renames)
     api = ir.Api(
         title=title,
         version=str(info.get("version") or ""),
@@ -51,7 +61,8 @@ def normalize(doc: Document, *, package: str | None = None, pagination: Mapping[
         client_methods=client_methods,
         security=security_schemes(root),
     )
-    diagnostics = (*doc.diagnostics, *converter.diagnostics, *builder.diagnostics, *naming)
+    diagnostics = (*doc.diagnostics, *config_errors, *field_errors, *method_errors, *converter.diagnostics,
+                   *builder.diagnostics, *naming)
     return ir.Normalized(api, tuple(diagnostics))
 
 
@@ -74,23 +85,28 @@ def _component_nodes(resolver: Resolver) -> list[tuple[str, Node]]:
     return [(key, resolver.child(base, key)) for key in base.value]
 
 
-def _allocate(components: list[tuple[str, Node]], modules: NameAllocator) -> dict[str, tuple[str, ir.ModelRef]]:
-    """Final class and module names for every component, first come first served."""
-    classes = NameAllocator()
+def _allocate(components: list[tuple[str, Node]], modules: NameAllocator, renames: Mapping[str, Rename],
+              errors: list[Diagnostic]) -> dict[str, tuple[str, ir.ModelRef]]:
+    """Final class and module names for every component: renamed ones as the config says, the
+    others first come first served. A rename that clashes is added to `errors`."""
+    wanted = [(key, class_name(key)) for key, _ in components]
+    names, clashes = NameAllocator().allocate_all(wanted, {key: r.new for key, r in renames.items()})
+    for key, other in clashes.items():
+        r = renames[key]
+        errors.append(rename_error("rename-collision", f"cannot rename {key!r} to {r.new!r}: that is the class name of "
+                                   f"schema {other!r}", r))
     out: dict[str, tuple[str, ir.ModelRef]] = {}
     for key, node in components:
-        name = classes.allocate(class_name(key))
-        module = modules.allocate(module_name(name))
-        out[f"{node.file}{node.pointer}"] = (key, ir.ModelRef(name, module))
+        out[f"{node.file}{node.pointer}"] = (key, ir.ModelRef(names[key], modules.allocate(module_name(names[key]))))
     return out
 
 
 def _schema_module(converter: Converter, resolver: Resolver, key: str, node: Node,
-                   refs: dict[str, tuple[str, ir.ModelRef]]) -> ir.SchemaModule:
+                   refs: dict[str, tuple[str, ir.ModelRef]], renames: Mapping[str, Rename]) -> ir.SchemaModule:
     ref = refs[f"{node.file}{node.pointer}"][1]
     reserved = {ref.name, *(refs[k][1].name for k in _referenced_components(resolver, node, refs))}
     scope = ModuleScope(ref.module, NameAllocator([*reserved, *RESERVED_INLINE_NAMES]), self_ref=ref)
-    primary = converter.component(node, ref, scope)
+    primary = converter.component(node, ref, scope, renames)
     schema = node.value if isinstance(node.value, dict) else {}
     example, has_example = _example(schema)
     return ir.SchemaModule(ref.module, ref.module, key, primary, tuple(scope.models), example, has_example)

@@ -4,7 +4,8 @@
 `client.vector_stores.file_batches.cancel(vector_store_id, batch_id)`. A static segment is a
 resource when a path goes on below it, or when it follows another static segment; a last static
 segment right after a parameter is an action (`cancel`). Methods on a collection are `list`
-(GET) and `create` (POST); on an item `retrieve`, `update` and `delete`; `x-specloom-name` wins.
+(GET) and `create` (POST); on an item `retrieve`, `update` and `delete`; `x-specloom-name` wins,
+and a rename in the config wins over both.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from .. import ir
 from ..diagnostics import Diagnostic, Severity
 from ..names import NameAllocator, class_name, field_name, method_name, module_name, snake_case
 from .arguments import method_signature
+from .renames import Rename, rename_error
 
 _COLLECTION = {"get": "list", "post": "create", "put": "update", "patch": "update", "delete": "delete"}
 _ITEM = {"get": "retrieve", "post": "update", "put": "update", "patch": "update", "delete": "delete"}
@@ -40,10 +42,10 @@ CLIENT_RESERVED = (*RESERVED, "close", "base_url", "request", "request_page", "t
 
 
 def build_resources(ops: list[ir.Operation], models: dict[tuple[str, str], ir.Model],
-                    pagination: Mapping[str, Any] | None = None,
+                    pagination: Mapping[str, Any] | None = None, renames: Mapping[str, Rename] | None = None,
                     ) -> tuple[tuple[ir.Resource, ...], tuple[ir.Method, ...], list[Diagnostic]]:
     """Top-level resources, methods of the client itself (paths with no static segment), and
-    warnings about renamed methods."""
+    diagnostics: methods named other than they wanted, renames (by operationId) that clash."""
     deeper = _segments_with_children(op.path for op in ops)
     statics = [tuple(p for p in _parts(op.path) if not _is_param(p)) for op in ops]
     collections = set(statics)  # chains with operations of their own
@@ -60,7 +62,7 @@ def build_resources(ops: list[ir.Operation], models: dict[tuple[str, str], ir.Mo
             node = node.children.setdefault(segment, _Node(segment))
         node.ops.append((op.sdk_name or wanted, op))
     diagnostics: list[Diagnostic] = []
-    context = _Context(models, pagination or {}, diagnostics)
+    context = _Context(models, pagination or {}, renames or {}, diagnostics)
     names = NameAllocator(CLIENT_RESERVED)
     methods = _methods(root, names, context)
     modules = NameAllocator(["_client"])
@@ -74,6 +76,8 @@ class _Context:
     models: dict[tuple[str, str], ir.Model]
     pagination: Mapping[str, Any]
     """operationId → a pagination override from specloom.yaml."""
+    renames: Mapping[str, Rename]
+    """operationId → the method name specloom.yaml gives it."""
     diagnostics: list[Diagnostic]
 
 
@@ -144,16 +148,10 @@ def _build(node: _Node, chain: tuple[str, ...], attr: str, modules: NameAllocato
 
 
 def _methods(node: _Node, names: NameAllocator, context: _Context) -> tuple[ir.Method, ...]:
+    renamed = _claim_renames(node, names, context)
     out = []
-    for wanted, op in node.ops:
-        name = method_name(wanted)
-        if names.taken(name) and op.operation_id:
-            name = method_name(op.operation_id)  # the spec's own name for it says what differs
-        name = names.allocate(name)
-        if name != method_name(wanted):
-            context.diagnostics.append(Diagnostic(Severity.WARNING, "method-name-clash",
-                                          f"{op.method.upper()} {op.path} would be `{wanted}`, taken by another "
-                                          f"operation here; named `{name}` (set x-specloom-name to choose)", op.location))
+    for i, (wanted, op) in enumerate(node.ops):
+        name = renamed.get(i) or _allocate(wanted, op, names, context)
         override = context.pagination.get(op.operation_id or "")
         try:
             out.append(method_signature(name, op, context.models, override))
@@ -162,3 +160,38 @@ def _methods(node: _Node, names: NameAllocator, context: _Context) -> tuple[ir.M
                                                   f"{op.operation_id!r}: {exc}", op.location))
             out.append(method_signature(name, op, context.models))
     return tuple(out)
+
+
+def _allocate(wanted: str, op: ir.Operation, names: NameAllocator, context: _Context) -> str:
+    name = method_name(wanted)
+    if names.taken(name) and op.operation_id:
+        name = method_name(op.operation_id)  # the spec's own name for it says what differs
+    name = names.allocate(name)
+    if name != method_name(wanted):
+        context.diagnostics.append(Diagnostic(Severity.WARNING, "method-name-clash",
+                                              f"{op.method.upper()} {op.path} would be `{wanted}`, taken by another "
+                                              f"operation here; named `{name}` (set x-specloom-name to choose)", op.location))
+    return name
+
+
+def _claim_renames(node: _Node, names: NameAllocator, context: _Context) -> dict[int, str]:
+    """The config's method names for this resource's operations (by index), claimed before any
+    other name of the resource; one that another method or a child resource wants is an error."""
+    chosen = {("op", i): context.renames[op.operation_id].new for i, (_, op) in enumerate(node.ops)
+              if op.operation_id in context.renames}
+    wanted = [(("op", i), method_name(w)) for i, (w, _) in enumerate(node.ops)]
+    wanted += [(("resource", seg), field_name(seg)) for seg in node.children]
+    clashes = names.claim(wanted, chosen)
+    for (_, i), other in clashes.items():
+        op = node.ops[int(i)][1]
+        rename = context.renames[op.operation_id or ""]
+        if other is None:
+            whose = "a name every resource (or the client) has"
+        elif other[0] == "op":
+            other_op = node.ops[int(other[1])][1]
+            whose = f"the method of {other_op.method.upper()} {other_op.path} here"
+        else:
+            whose = f"the child resource `{other[1]}` here"
+        context.diagnostics.append(rename_error("rename-collision", f"cannot rename {rename.target!r} to {rename.new!r}: "
+                                                f"that is {whose}", rename))
+    return {int(i): new for (_, i), new in chosen.items() if ("op", i) not in clashes}

@@ -6,17 +6,18 @@ component being converted and allocates their names in that module's namespace.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
 from .. import ir
 from ..diagnostics import Diagnostic, Location, Severity
 from ..loader import join_pointer
-from ..names import NameAllocator, class_name, field_name
+from ..names import NameAllocator, class_name
 from .consts import check_const_description
 from .constraints import constraints
 from .refs import Node, Resolver
+from .renames import Rename, attribute_names, rename_error
 from .shapes import Shape, const_values, constraint_only_union, is_null_schema, is_objectlike, merge_shape, ref_wrapper, schema_types
 
 _PRIMITIVES = {"string": "str", "integer": "int", "number": "float", "boolean": "bool"}
@@ -56,8 +57,11 @@ class Converter:
 
     # ---- entry points -----------------------------------------------------------------------
 
-    def component(self, node: Node, ref: ir.ModelRef, scope: ModuleScope) -> ir.Model:
-        """The primary model of a component: a class for objects, an alias for anything else."""
+    def component(self, node: Node, ref: ir.ModelRef, scope: ModuleScope,
+                  renames: Mapping[str, Rename] | None = None) -> ir.Model:
+        """The primary model of a component: a class for objects, an alias for anything else.
+
+        `renames` are the config's attribute names for its properties, by JSON name."""
         schema = node.value
         where = self.where(node)
         description = schema.get("description") if isinstance(schema, dict) else None
@@ -65,7 +69,9 @@ class Converter:
             shape = merge_shape(self.resolver, node)
             # `allOf: [{oneOf: …}, {description: …}]` is a union with a description, not a class.
             if not (shape.unmerged and not shape.properties) and (shape.properties or not self._map_like(shape)):
-                return self.object_model(node, shape, ref.name, "", scope)
+                return self.object_model(node, shape, ref.name, "", scope, renames)
+        self.diagnostics.extend(rename_error("rename-unknown", f"cannot rename {r.target!r}: {ref.name} is a type alias, "
+                                             "not a class with fields", r) for r in (renames or {}).values())
         return ir.AliasModel(ref.name, _text(description) or self._member_description(node), self.type_of(node, scope, ref.name), where)
 
     def _member_description(self, node: Node) -> str | None:
@@ -274,10 +280,12 @@ class Converter:
             key = ir.Primitive("str", None, self._constraints(Node(node.file, node.pointer, names), "str"))
         return ir.MapOf(value, key, self._constraints(Node(node.file, node.pointer, keywords), "sized"))
 
-    def object_model(self, node: Node, shape: Shape, name: str, prefix: str, scope: ModuleScope) -> ir.ObjectModel:
+    def object_model(self, node: Node, shape: Shape, name: str, prefix: str, scope: ModuleScope,
+                     renames: Mapping[str, Rename] | None = None) -> ir.ObjectModel:
         for dup in shape.duplicate_required:
             self.warn("duplicate-required", f"{dup!r} is listed twice in `required`", self.resolver.child(node, "required"))
-        attrs = _attribute_names(list(shape.properties))
+        attrs, errors = attribute_names(list(shape.properties), renames or {})
+        self.diagnostics.extend(errors)
         fields = [self._field(prop, sub, attrs[prop], prop in shape.required, prefix, scope)
                   for prop, sub in shape.properties.items()]
         extra = self._additional(node, shape.keywords, scope, f"{prefix or name}Extra")
@@ -345,16 +353,6 @@ def nullable_of(t: ir.TypeRef) -> ir.TypeRef:
             return t
         return ir.UnionOf((*t.members, ir.NullType()))
     return ir.UnionOf((t, ir.NullType()))
-
-
-def _attribute_names(props: list[str]) -> dict[str, str]:
-    """Python attribute names for JSON properties. Models accept Python names as input too, so
-    an attribute must never equal another property's JSON name: properties whose JSON name is
-    already a valid attribute keep it, first; the others get names no JSON name uses."""
-    attrs = NameAllocator([p for p in props if field_name(p) != p], case_sensitive=True)
-    names = {p: attrs.allocate(p) for p in props if field_name(p) == p}
-    names.update({p: attrs.allocate(field_name(p)) for p in props if p not in names})
-    return {p: names[p] for p in props}
 
 
 def _allows_null(t: ir.TypeRef) -> bool:
