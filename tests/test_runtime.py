@@ -909,3 +909,20 @@ def test_runtime_passes_mypy_strict() -> None:
     result = subprocess.run([sys.executable, "-m", "mypy", "--strict", "--cache-dir", str(REPO / ".mypy_cache"),
                              str(RUNTIME)], capture_output=True, text=True, timeout=300, env={**os.environ})
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_no_secret_in_logs_at_any_level(server: FaultServer, caplog: pytest.LogCaptureFixture) -> None:
+    """httpx logs every request's URL at INFO: an API key sent as a query parameter must not
+    reach a log handler, nor any credential at DEBUG (httpcore logs headers' sizes, not values)."""
+    import logging
+
+    caplog.set_level(logging.DEBUG)
+    server.script("/x", Reply(200, {"id": "1"}), Reply(500), Reply(200, {"id": "2"}))
+    basic = rt.Auth("basic", username=SECRETS[3], password=SECRETS[2])
+    with sync_client(server, auth=[*secret_auth(), basic], max_retries=1) as client:
+        client.request("GET", "/x", cast_to=Item, query={"q": "v"})
+        client.request("GET", "/x", cast_to=Item)
+    assert caplog.records, "httpx logged nothing: the test would prove nothing"
+    for record in caplog.records:
+        assert_clean(record.getMessage())
+    assert any("key=***" in r.getMessage() or "/x" in r.getMessage() for r in caplog.records)

@@ -18,6 +18,7 @@ import email.utils
 import enum
 import functools
 import json
+import logging
 import os
 import random
 import re
@@ -210,6 +211,37 @@ def _redact(text: str, secrets: Sequence[str]) -> str:
     for secret in secrets:
         text = text.replace(secret, "***")
     return text
+
+
+class _LogScrubber(logging.Filter):
+    """httpx logs every request's URL at INFO, and an API key sent as a query parameter is
+    in it: records of httpx's and httpcore's loggers lose every credential a client holds.
+    """
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.secrets: set[str] = set()
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if self.secrets:
+            message = record.getMessage()
+            longest_first = sorted(self.secrets, key=len, reverse=True)
+            scrubbed = _redact(message, longest_first)
+            if scrubbed != message:
+                record.msg, record.args = scrubbed, None
+        return True
+
+
+_LOG_SCRUBBER = _LogScrubber()
+for _logger in (
+    "httpx",
+    "httpcore",
+    "httpcore.http11",
+    "httpcore.http2",
+    "httpcore.connection",
+    "httpcore.proxy",
+):
+    logging.getLogger(_logger).addFilter(_LOG_SCRUBBER)
 
 
 def _truncate(text: str, limit: int = 300) -> str:
@@ -1143,6 +1175,7 @@ class _BaseClient:
         self._max_retries = max_retries
         self._default_headers = dict(default_headers)
         self._secrets = _secrets_of(self._auth, self._base_url)
+        _LOG_SCRUBBER.secrets.update(self._secrets)
         creds = (a._credential() for a in self._auth)
         self._credential_headers = {
             name for where, name, _ in creds if where == "header"
