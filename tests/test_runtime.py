@@ -926,3 +926,13 @@ def test_no_secret_in_logs_at_any_level(server: FaultServer, caplog: pytest.LogC
     for record in caplog.records:
         assert_clean(record.getMessage())
     assert any("key=***" in r.getMessage() or "/x" in r.getMessage() for r in caplog.records)
+
+
+def test_tls_is_verified_by_default() -> None:
+    import ssl
+
+    for client in (rt.SyncAPIClient(base_url="https://api.example.com", user_agent=UA),
+                   rt.AsyncAPIClient(base_url="https://api.example.com", user_agent=UA)):
+        context = client._client._transport._pool._ssl_context
+        assert context.verify_mode == ssl.CERT_REQUIRED and context.check_hostname
+    assert "verify=False" not in Path(rt.__file__).read_text()
