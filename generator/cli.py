@@ -8,7 +8,7 @@ import sys
 import traceback
 from collections.abc import Sequence
 
-from .config import CONFIG_FILE, Job, load_config
+from .config import CONFIG_FILE, PYPROJECT, Job, find_config, load_config, select_jobs
 from .names import package_name
 from .diagnostics import Diagnostic, Location, Severity, SpecError, sorted_diagnostics
 from .pipeline import build_job
@@ -43,14 +43,19 @@ def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="specloom", description="OpenAPI → typed Python SDK and Markdown docs.")
     parser.add_argument("--debug", action="store_true", help="show tracebacks")
     sub = parser.add_subparsers(dest="command", required=True)
-    gen = sub.add_parser("generate", help=f"generate output (no SPEC: run the jobs in {CONFIG_FILE})")
+    gen = sub.add_parser("generate", help=f"generate output (no SPEC: run the jobs in {CONFIG_FILE}, "
+                         f"else in {PYPROJECT}'s [tool.specloom])")
     gen.add_argument("spec", nargs="?", help="the OpenAPI document (YAML or JSON)")
     gen.add_argument("-o", "--output", help="output folder (gets python/ and docs/)")
     gen.add_argument("--package-name", help="import name of the SDK (default: snake_case of info.title)")
     gen.add_argument("--target", action="append", choices=list(TARGETS), help="what to generate (repeatable; default: all)")
     gen.add_argument("--docs-base-url", help="where the spec's relative links point (e.g. https://platform.openai.com)")
     gen.add_argument("--check", action="store_true", help="write nothing; exit 1 if the output is not up to date")
-    gen.add_argument("--config", default=CONFIG_FILE, help=f"jobs file when no SPEC is given (default: {CONFIG_FILE})")
+    gen.add_argument("--config", help=f"jobs file when no SPEC is given: a YAML file, or a {PYPROJECT} "
+                     f"(default: ./{CONFIG_FILE}, else ./{PYPROJECT} if it has [tool.specloom])")
+    gen.add_argument("--job", action="append", metavar="NAME_OR_OUTPUT",
+                     help="run only this job of the config: its `name` (default: its output folder's name) or its "
+                     "output folder (repeatable)")
     gen.add_argument("-q", "--quiet", action="store_true", help="print only problems")
     gen.add_argument("--debug", action="store_true", help=argparse.SUPPRESS)
     gen.set_defaults(run=_generate)
@@ -73,7 +78,12 @@ def _parser() -> argparse.ArgumentParser:
 
 def _jobs(args: argparse.Namespace) -> list[Job]:
     if args.spec is None:
-        return load_config(args.config)
+        config = args.config or find_config()
+        jobs = load_config(config)
+        return select_jobs(jobs, args.job, config) if args.job else jobs
+    if args.job:
+        raise SpecError(Diagnostic(Severity.ERROR, "usage", "--job selects jobs of the config; with a SPEC there is one job",
+                                   Location(args.spec)))
     if not args.output:
         raise SpecError(Diagnostic(Severity.ERROR, "usage", "-o/--output is required with a SPEC", Location(args.spec)))
     if args.package_name is not None and package_name(args.package_name) != args.package_name:

@@ -11,6 +11,7 @@ from .config import Job
 from .diagnostics import Diagnostic
 from .loader import load
 from .normalize import normalize
+from .normalize.renames import NO_RENAMES, Renames
 from .plan import PlanOptions, plan
 from .render import render
 
@@ -24,14 +25,14 @@ class Build:
 
 def build_job(job: Job) -> Build:
     """Everything one job of `specloom.yaml` generates, with all its settings."""
-    return build(job.spec, package=job.package, targets=job.targets, pagination=job.pagination,
-                 docs_base_url=job.docs_base_url)
+    return build(job.spec, package=job.package, targets=job.targets, templates=job.templates, pagination=job.pagination,
+                 renames=job.renames, docs_base_url=job.docs_base_url)
 
 
 def build(spec: str, *, package: str | None = None, targets: tuple[str, ...] = ("python", "docs"),
           templates: tuple[str, ...] = (), pagination: Mapping[str, Any] | None = None,
-          docs_base_url: str | None = None) -> Build:
+          renames: Renames = NO_RENAMES, docs_base_url: str | None = None) -> Build:
     """Everything a spec generates, in memory: nothing is written."""
-    normalized = normalize(load(spec), package=package, pagination=pagination)
+    normalized = normalize(load(spec), package=package, pagination=pagination, renames=renames)
     files = render(plan(normalized.api, targets, PlanOptions(docs_base_url=docs_base_url)), templates)
     return Build(normalized.api, files, normalized.diagnostics)

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import functools
 import os
+import traceback
 from collections.abc import Sequence
 
 import jinja2
 
+from .diagnostics import Location, SpecError, error
 from .plan import OutputFile
 
 _SOURCE_TEMPLATES = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "templates")
@@ -17,6 +19,17 @@ _PACKAGED_TEMPLATES = os.path.join(os.path.dirname(os.path.abspath(__file__)), "
 def template_dir() -> str:
     """The built-in templates: shipped inside the wheel, or beside the package in a checkout."""
     return _PACKAGED_TEMPLATES if os.path.isdir(_PACKAGED_TEMPLATES) else _SOURCE_TEMPLATES
+
+
+def template_names(folder: str | None = None) -> frozenset[str]:
+    """The templates in a folder (the built-ins by default), as Jinja names them: `docs/model.md.j2`."""
+    root = folder or template_dir()
+    names = set()
+    for here, dirs, files in os.walk(root):
+        dirs[:] = [d for d in dirs if not d.startswith((".", "__"))]
+        rel = os.path.relpath(here, root)
+        names.update(f if rel == "." else f"{rel.replace(os.sep, '/')}/{f}" for f in files if not f.startswith("."))
+    return frozenset(names)
 
 
 @functools.lru_cache(maxsize=8)
@@ -51,6 +64,8 @@ def format_python(text: str) -> str:
 
 
 def render(files: Sequence[OutputFile], overrides: tuple[str, ...] = ()) -> dict[str, str]:
+    """Every planned file's text. A user template (`overrides`) that fails to render, or renders
+    Python black cannot parse, is bad input: a one-line error at the template's file and line."""
     env = environment(overrides)
     out: dict[str, str] = {}
     for f in files:
@@ -61,13 +76,41 @@ def render(files: Sequence[OutputFile], overrides: tuple[str, ...] = ()) -> dict
             source, _, _ = env.loader.get_source(env, f.template)  # type: ignore[union-attr]
             out[f.path] = f"{f.context['verbatim_header']}\n{source}"
             continue
-        text = env.get_template(f.template).render(**f.context)
+        try:
+            text = env.get_template(f.template).render(**f.context)
+        except jinja2.TemplateError as exc:
+            raise _template_error(env, f.template, exc) from None
         if f.language == "python":
-            text = format_python(text)
+            text = _formatted(env, f, text)
         elif f.language == "markdown":
             text = _tidy_markdown(text)
         out[f.path] = text
     return out
+
+
+def _formatted(env: jinja2.Environment, f: OutputFile, text: str) -> str:
+    import black
+
+    try:
+        return format_python(text)
+    except black.InvalidInput as exc:
+        where = Location(_shown(env.get_template(f.template).filename or f.template))
+        raise error("template-invalid-python", f"{f.template} rendered {f.path} as Python black cannot parse: {str(exc).splitlines()[0]}", where) from None
+
+
+def _template_error(env: jinja2.Environment, name: str, exc: jinja2.TemplateError) -> SpecError:
+    """Where a template failed: a syntax error knows its line; a render error's line is in the
+    traceback, whose frames Jinja maps back to template files."""
+    if isinstance(exc, jinja2.TemplateSyntaxError):
+        return error("template-error", f"{name}: {exc.message}", Location(_shown(exc.filename or name), "", exc.lineno))
+    frames = [fr for fr in traceback.extract_tb(exc.__traceback__) if fr.filename.endswith(".j2")]
+    where = Location(_shown(frames[-1].filename), "", frames[-1].lineno) if frames else Location(name)
+    return error("template-error", f"{name}: {type(exc).__name__}: {exc}", where)
+
+
+def _shown(path: str) -> str:
+    rel = os.path.relpath(path)
+    return path if rel.startswith("..") else rel
 
 
 def _tidy_markdown(text: str) -> str:
