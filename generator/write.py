@@ -148,10 +148,11 @@ def recover(outdir: str) -> None:
                 os.replace(backup, target)
             elif not e["existed"] and temp and not os.path.exists(temp):
                 _unlink(target)  # it was new and had been moved in
-                _prune(outdir, os.path.dirname(target))
         for leftover in (temp, backup):
             if leftover:
                 _unlink(leftover)
+        if not state.get("committed") and not e["existed"]:
+            _prune(outdir, os.path.dirname(target))  # folders made for it while staging
     _unlink(journal)
 
 

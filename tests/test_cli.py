@@ -66,6 +66,65 @@ def test_removed_schema_files_are_deleted_and_foreign_files_kept(tmp_path: Path)
     assert (out / "python" / "NOTES.md").read_text() == "mine"
 
 
+def mtimes(root: Path) -> dict[str, int]:
+    return {p.relative_to(root).as_posix(): p.stat().st_mtime_ns for p in root.rglob("*") if p.is_file()}
+
+
+def test_a_changed_spec_rewrites_only_the_files_it_affects(tmp_path: Path) -> None:
+    spec = tmp_path / "spec.yaml"
+    spec.write_text(BATCHES.read_text())
+    out = tmp_path / "out"
+    assert run_specloom("generate", str(spec), "-o", str(out), "-q").returncode == 0
+    before = mtimes(out)
+    old = "description: An error code identifying the error type."
+    assert BATCHES.read_text().count(old) == 1
+    spec.write_text(BATCHES.read_text().replace(old, "description: An error code naming the kind of error."))
+    result = run_specloom("generate", str(spec), "-o", str(out))
+    assert result.returncode == 0 and "3 written, 0 removed" in result.stdout
+    after = mtimes(out)
+    assert after.keys() == before.keys()
+    rewritten = {path for path in after if after[path] != before[path]}
+    assert rewritten == {"python/openai_batches/types/batch_error.py", "docs/models/BatchError.md", ".specloom-manifest.json"}
+
+
+def test_foreign_files_survive_and_check_ignores_them(tmp_path: Path) -> None:
+    spec = tmp_path / "spec.yaml"
+    spec.write_text(BATCHES.read_text())
+    out = tmp_path / "out"
+    assert run_specloom("generate", str(spec), "-o", str(out), "-q").returncode == 0
+    (out / "README.md").write_text("# ours\n")
+    (out / "custom").mkdir()
+    (out / "custom" / "x.py").write_text("x = 1\n")
+    check = run_specloom("generate", str(spec), "-o", str(out), "--check")
+    assert check.returncode == 0, check.stderr
+    # BatchError removed from the spec: its files are "extra" (specloom wrote them), ours are not.
+    spec.write_text(BATCHES.read_text().replace("    BatchError:\n", "    BatchFailure:\n").replace(
+        "#/components/schemas/BatchError", "#/components/schemas/BatchFailure"))
+    stale = run_specloom("generate", str(spec), "-o", str(out), "--check")
+    assert stale.returncode == 1
+    extra = sorted(line.split("extra: ")[1] for line in stale.stderr.splitlines() if "  extra: " in line)
+    assert extra == ["docs/models/BatchError.md", "python/openai_batches/types/batch_error.py"]
+    assert run_specloom("generate", str(spec), "-o", str(out), "-q").returncode == 0
+    assert not (out / "docs" / "models" / "BatchError.md").exists()
+    assert (out / "README.md").read_text() == "# ours\n" and (out / "custom" / "x.py").read_text() == "x = 1\n"
+    assert run_specloom("generate", str(spec), "-o", str(out), "--check").returncode == 0
+
+
+def test_check_names_a_one_byte_edit_with_its_diff(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    assert run_specloom("generate", str(BATCHES), "-o", str(out), "-q").returncode == 0
+    page = out / "docs" / "models" / "BatchError.md"
+    text = page.read_text()
+    page.write_text(text.replace("# BatchError", "# BatchErrox", 1))
+    result = run_specloom("generate", str(BATCHES), "-o", str(out), "--check")
+    assert result.returncode == 1
+    lines = result.stderr.splitlines()
+    assert "  stale: docs/models/BatchError.md" in lines
+    assert [line for line in lines if line.startswith(("  stale:", "  missing:", "  extra:"))] == ["  stale: docs/models/BatchError.md"]
+    assert "-# BatchErrox" in lines and "+# BatchError" in lines
+    assert page.read_text() != text, "--check must not write"
+
+
 BAD_INPUTS = {
     "missing-file": (None, "no such file"),
     "bad-yaml": ("openapi: 3.1.0\ninfo: {title: x\npaths: {}\n", "invalid YAML"),

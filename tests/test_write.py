@@ -55,6 +55,35 @@ def test_failure_mid_swap_leaves_old_tree(tmp_path: Path, monkeypatch: pytest.Mo
     assert snapshot(tmp_path) == before
 
 
+def tree(root: Path) -> dict[str, str | None]:
+    """Every file's hash and every folder (None): a run must not leave even an empty folder."""
+    return {p.relative_to(root).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest() if p.is_file() else None
+            for p in sorted(root.rglob("*"))}
+
+
+@pytest.mark.parametrize("fail_at", [1, 3, 5])
+def test_failure_while_staging_leaves_old_tree(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, fail_at: int) -> None:
+    """The disk fills up while a staged file is written (after it was created, in new folders)."""
+    writer.write(str(tmp_path), OLD)
+    before = tree(tmp_path)
+    staged = []
+
+    def flaky(path: str, *args: object, **kwargs: object) -> object:
+        handle = open(path, *args, **kwargs)  # type: ignore[call-overload]
+        if path.endswith(".specloom-tmp") and writer.JOURNAL not in path:
+            staged.append(path)
+            if len(staged) == fail_at:
+                handle.close()
+                raise OSError(28, "No space left on device", path)
+        return handle
+
+    monkeypatch.setattr(writer, "open", flaky, raising=False)
+    with pytest.raises(OSError):
+        writer.write(str(tmp_path), {**NEW, "deep/er/d.md": "d\n"})
+    assert len(staged) == fail_at
+    assert tree(tmp_path) == before
+
+
 @pytest.mark.parametrize("die_at", [2, 3, 5, 7])
 def test_killed_mid_swap_is_rolled_back_by_the_next_run(tmp_path: Path, die_at: int) -> None:
     writer.write(str(tmp_path), OLD)
