@@ -19,7 +19,7 @@ from .loader import split_pointer
 
 _BARE = re.compile(r"^[A-Za-z0-9_-]+$")
 _HEADER = re.compile(r"^\s*\[\[?\s*([^\]]+?)\s*\]\]?")
-_DECODE_AT = re.compile(r"\s*\(at line (\d+), column (\d+)\)$")
+_DECODE_AT = re.compile(r"\s*\(at (?:line (\d+), column (\d+)|end of document)\)$")
 
 
 def has_tool_table(path: str) -> bool:
@@ -36,7 +36,7 @@ def read_toml(path: str) -> Source:
         import tomllib
     except ImportError:  # Python 3.10
         try:
-            import tomli as tomllib  # type: ignore[no-redef]
+            import tomli as tomllib  # type: ignore[no-redef,import-not-found,unused-ignore]
         except ImportError:
             raise error("config-invalid", f"reading {PYPROJECT} needs Python 3.11+ (or `pip install tomli`); "
                         "or use specloom.yaml", Location(path)) from None
@@ -48,16 +48,22 @@ def read_toml(path: str) -> Source:
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
-        at = _DECODE_AT.search(str(exc))
-        message = _DECODE_AT.sub("", str(exc))
-        raise error("config-invalid", f"invalid TOML: {message}",
-                    Location(path, "", int(at.group(1)), int(at.group(2))) if at else Location(path)) from None
+        raise error("config-invalid", f"invalid TOML: {_DECODE_AT.sub('', str(exc))}", _decode_location(path, text, exc)) from None
     table = data.get("tool", {}).get("specloom") if isinstance(data.get("tool"), dict) else None
     if table is None:
         raise error("config-missing", f"{path} has no [tool.specloom] table", Location(path))
     lines = text.splitlines()
     return Source(path, table, os.path.dirname(os.path.abspath(path)),
                   lambda pointer: Location(path, key_path(pointer), _line(lines, split_pointer(pointer))))
+
+
+def _decode_location(path: str, text: str, exc: Exception) -> Location:
+    at = _DECODE_AT.search(str(exc))
+    if at is None:
+        return Location(path)
+    if at.group(1) is None:  # "at end of document": an unclosed string or table
+        return Location(path, "", max(1, len(text.splitlines())))
+    return Location(path, "", int(at.group(1)), int(at.group(2)))
 
 
 def key_path(pointer: str) -> str:

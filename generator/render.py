@@ -24,7 +24,7 @@ def template_dir() -> str:
 def template_names(folder: str | None = None) -> frozenset[str]:
     """The templates in a folder (the built-ins by default), as Jinja names them: `docs/model.md.j2`."""
     root = folder or template_dir()
-    names = set()
+    names: set[str] = set()
     for here, dirs, files in os.walk(root):
         dirs[:] = [d for d in dirs if not d.startswith((".", "__"))]
         rel = os.path.relpath(here, root)
@@ -89,11 +89,11 @@ def render(files: Sequence[OutputFile], overrides: tuple[str, ...] = ()) -> dict
 
 
 def _formatted(env: jinja2.Environment, f: OutputFile, text: str) -> str:
-    import black
+    from black.parsing import InvalidInput
 
     try:
         return format_python(text)
-    except black.InvalidInput as exc:
+    except InvalidInput as exc:
         where = Location(_shown(env.get_template(f.template).filename or f.template))
         raise error("template-invalid-python", f"{f.template} rendered {f.path} as Python black cannot parse: {str(exc).splitlines()[0]}", where) from None
 

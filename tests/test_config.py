@@ -399,3 +399,16 @@ def test_a_broken_template_is_an_error_at_the_template(tmp_path: Path, name: str
     [line] = errors(result)
     assert line.startswith(expected) and name in line, line
     assert not (tmp_path / "out").exists()
+
+
+def test_pyproject_errors_name_pyproject(tmp_path: Path) -> None:
+    (tmp_path / "pyproject.toml").write_text("[project]\nname = 'x'\n\n[[tool.specloom.jobs]]\nspec = 'a.yaml\n")
+    broken = specloom("generate", cwd=tmp_path)
+    assert broken.code == 2
+    assert broken.err.startswith("pyproject.toml:5:") and "error[config-invalid]: invalid TOML" in broken.err
+    (tmp_path / "pyproject.toml").write_text("[project]\nname = 'x'\n")
+    missing = specloom("generate", "--config", "pyproject.toml", cwd=tmp_path)
+    assert missing.code == 2 and "pyproject.toml has no [tool.specloom] table" in missing.err
+    (tmp_path / "pyproject.toml").write_text("[[tool.specloom.jobs]]\nspec = 'nope.yaml'\noutput = 'out'\n")
+    no_spec = specloom("generate", cwd=tmp_path)
+    assert no_spec.code == 2 and "no such file: nope.yaml" in no_spec.err
