@@ -72,20 +72,32 @@ class Case:
         return statistics.median(self.rss_mb) if self.rss_mb else None
 
 
+# A small process forks and waits for the measured command. Linux carries a process's peak RSS
+# across fork and exec, so a child forked from this script (which holds the 4× spec) would report
+# this script's size; forked from the ~10 MB wrapper, it reports its own.
+_WRAPPER = """
+import os, sys, time
+started = time.perf_counter()
+pid = os.fork()
+if pid == 0:
+    try:
+        os.execvp(sys.argv[1], sys.argv[1:])
+    finally:
+        os._exit(127)
+_, status, usage = os.wait4(pid, 0)
+print(f"@@bench {time.perf_counter() - started} {usage.ru_maxrss} {os.waitstatus_to_exitcode(status)}", file=sys.stderr)
+"""
+
+
 def measure(cmd: list[str], *, env: dict[str, str] | None = None, cwd: Path = REPO) -> Sample:
-    """Run `cmd`; wall time, and peak RSS of that one child (`wait4`, not RUSAGE_CHILDREN's max)."""
-    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
-        started = time.perf_counter()
-        proc = subprocess.Popen(cmd, stdout=out, stderr=err, cwd=cwd, env={**os.environ, **(env or {})})
-        _, status, usage = os.wait4(proc.pid, 0)
-        seconds = time.perf_counter() - started
-        proc.returncode = os.waitstatus_to_exitcode(status)
-        out.seek(0)
-        err.seek(0)
-        # ru_maxrss is KiB on Linux, bytes on macOS.
-        rss = usage.ru_maxrss / (1024 * 1024 if sys.platform == "darwin" else 1024)
-        return Sample(seconds, rss, proc.returncode, out.read().decode(errors="replace"),
-                      err.read().decode(errors="replace"))
+    """Run `cmd`: its wall time and peak RSS, taken by the wrapper around just that process."""
+    result = subprocess.run([sys.executable, "-c", _WRAPPER, *cmd], capture_output=True, text=True,
+                            cwd=cwd, env={**os.environ, **(env or {})}, errors="replace")
+    stderr, _, report = result.stderr.rpartition("@@bench ")
+    seconds, maxrss, returncode = report.split()
+    # ru_maxrss is KiB on Linux, bytes on macOS.
+    rss = int(maxrss) / (1024 * 1024 if sys.platform == "darwin" else 1024)
+    return Sample(float(seconds), rss, int(returncode), result.stdout, stderr)
 
 
 def specloom(spec: Path, out: Path) -> list[str]:
