@@ -1,7 +1,8 @@
 """Load stage: a spec path becomes raw document trees, every file reachable through `$ref` included.
 
-Nothing here interprets OpenAPI; it reads files, parses them, and can later say on which line a
-JSON pointer sits (parsing marks only when a diagnostic needs them, since marks cost a second parse).
+Nothing here interprets OpenAPI; it reads files, parses them (`parse` picks json, yaml-rs or
+PyYAML), and can later say on which line a JSON pointer sits: PyYAML composes a file's marks only
+when a diagnostic needs them, since marks cost a second, slow parse (~0.9 s on the OpenAI spec).
 """
 
 from __future__ import annotations
