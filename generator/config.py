@@ -114,7 +114,8 @@ def jobs_of(src: Source) -> list[Job]:
         seen: dict[str, int] = {}
         for i, job in enumerate(jobs):
             value = os.path.abspath(job.output) if kind == "output" else job.name
-            if value in seen and (kind == "output" or "name" in data["jobs"][i]):
+            # Default names (output folder names) may coincide; `--job` then takes the output folder.
+            if value in seen and (kind == "output" or "name" in data["jobs"][i] or "name" in data["jobs"][seen[value]]):
                 raise src.fail("config-invalid", f"job {i + 1} has the same {kind} as job {seen[value] + 1}; each job needs "
                                f"its own", join_pointer("#/jobs", i, kind))
             seen.setdefault(value, i)
