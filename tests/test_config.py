@@ -255,6 +255,7 @@ BAD_VALUES = {
     "templates folder": ("jobs:\n  - {spec: S, output: out, templates: nowhere}\n", "'nowhere' is not one"),
     "same output": ("jobs:\n  - {spec: S, output: out}\n  - {spec: S, output: ./out/}\n", "job 2 has the same output as job 1"),
     "same name": ("jobs:\n  - {spec: S, output: a, name: x}\n  - {spec: S, output: b, name: x}\n", "same name"),
+    "name like another's default": ("jobs:\n  - {spec: S, output: gen/x}\n  - {spec: S, output: b, name: x}\n", "same name"),
     "duplicate key": ("jobs:\n  - spec: S\n    output: a\n    output: b\n", "duplicate key 'output'"),
     "renames not a mapping": ("jobs:\n  - {spec: S, output: out, renames: [Batch]}\n", "`renames` maps"),
 }
@@ -412,3 +413,12 @@ def test_pyproject_errors_name_pyproject(tmp_path: Path) -> None:
     (tmp_path / "pyproject.toml").write_text("[[tool.specloom.jobs]]\nspec = 'nope.yaml'\noutput = 'out'\n")
     no_spec = specloom("generate", cwd=tmp_path)
     assert no_spec.code == 2 and "no such file: nope.yaml" in no_spec.err
+
+
+def test_job_names_that_coincide_by_default_are_selected_by_output(tmp_path: Path) -> None:
+    (tmp_path / "specloom.yaml").write_text(f"jobs:\n  - {{spec: {PETSTORE}, output: a/sdk, targets: [docs]}}\n"
+                                            f"  - {{spec: {PETSTORE}, output: b/sdk, targets: [docs]}}\n")
+    ambiguous = specloom("generate", "--job", "sdk", cwd=tmp_path)
+    assert ambiguous.code == 2 and "matches 2 jobs; name one by its output folder" in ambiguous.err
+    assert specloom("generate", "-q", "--job", "b/sdk", cwd=tmp_path).code == 0
+    assert (tmp_path / "b" / "sdk").is_dir() and not (tmp_path / "a").exists()
