@@ -230,6 +230,11 @@ def md_heading(value: str) -> str:
     return md_text(" ".join(value.split())).replace("#", "\\#")
 
 
+def css_comment(value: str) -> str:
+    """Text inside `/* */` that cannot close it."""
+    return " ".join(md_chars(value).replace("*/", "* /").split())
+
+
 def html_comment(value: str) -> str:
     """Text inside `<!-- -->` that cannot close it."""
     return " ".join(md_chars(value).replace("--", "- -").replace(">", "&gt;").split())

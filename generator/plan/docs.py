@@ -6,7 +6,7 @@ from __future__ import annotations
 from .. import ir
 from ..escape import md_cell, md_cell_code, md_code, md_heading, yaml_str
 from .client import credentials
-from .common import OutputFile, PlanOptions, md_header, yaml_header
+from .common import OutputFile, PlanOptions, css_header, md_header, yaml_header
 from .links import Prose
 from .model_pages import model_page
 from .resource_pages import resource_page
@@ -26,6 +26,7 @@ def plan_docs(api: ir.Api, options: PlanOptions = PlanOptions()) -> list[OutputF
     files.append(_models_index(api, site, header, base))
     files.append(_index(api, site, header, base))
     files.append(_mkdocs(api, site))
+    files.append(OutputFile("docs/css/specloom.css", "docs/specloom.css.j2", {"header": css_header(api.spec_name)}, "text"))
     return files
 
 
