@@ -139,3 +139,22 @@ def mypy_report(request: pytest.FixtureRequest, cases_out: dict[str, Path],
         report[owner].append(line)
     assert result.returncode in (0, 1), result.stderr
     return report
+
+
+@pytest.fixture(scope="session")
+def openai_docs(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The full OpenAI spec's docs (`docs/` and `mkdocs.yml`), generated once per session.
+
+    When the session also runs a test of the whole corpus, this is `openai_out` (generated there
+    anyway); otherwise only the docs are generated, as `openai_out` would (same package name, no
+    docs base URL): about 5 s, where asking for `openai_out` would generate every spec of the
+    corpus (about 90 s on two cores) for one of them.
+    """
+    need_shared(OPENAI_SPEC)
+    if any("corpus_out" in getattr(item, "fixturenames", ()) for item in request.session.items):
+        return request.getfixturevalue("openai_out")
+    out = tmp_path_factory.mktemp("openai_docs")
+    result = run_specloom("generate", str(OPENAI_SPEC), "-o", str(out), "--package-name", "openai_full",
+                          "--target", "docs", "-q")
+    assert result.returncode == 0, result.stderr
+    return out
