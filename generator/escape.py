@@ -204,7 +204,7 @@ def md_cell_code(value: str) -> str:
     value = " ".join(md_chars(value).split("\n"))
     if "|" not in value:
         return md_code(value)
-    return "<code>" + "".join(_CELL_CODE_ENTITIES.get(ch, ch) for ch in value) + "</code>"
+    return "<code>" + "".join(_CELL_CODE_ENTITIES.get(ch, ch) if ch != " " else ch for ch in value) + "</code>"
 
 
 def _escape_pipes(text: str) -> str:
