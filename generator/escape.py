@@ -194,7 +194,15 @@ def _md_cell_text(value: str, target: LinkTarget) -> str:
     text = md_text(value, target)
     text = re.sub(r"\n\s*\n", "<br><br>", text)
     text = re.sub(r"\s*\n\s*", " ", text)
+    # A code span holding a pipe: GFM wants `a\|b`, Python-Markdown then shows the backslash;
+    # as a <code> element with an entity it reads right in both (as md_cell_code writes it).
+    text = CODE_SPAN.sub(lambda m: md_cell_code(_span_text(m.group(2))) if "|" in m.group(2) else m.group(0), text)
     return _escape_pipes(text)
+
+
+def _span_text(inner: str) -> str:
+    """What a code span shows: one space stripped from each end when both have one."""
+    return inner[1:-1] if len(inner) > 2 and inner[0] == inner[-1] == " " and inner.strip(" ") else inner
 
 
 def md_cell_code(value: str) -> str:

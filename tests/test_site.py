@@ -317,10 +317,6 @@ def test_hostile_spec_runs_no_script(hostile: dict[str, Built]) -> None:
     assert not problems, "\n".join(problems)
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "generator bug: info.title goes into mkdocs.yml's site_name unescaped (generator/plan/docs.py "
-    "_mkdocs), and the readthedocs theme prints {{ config.site_name }} raw in the sidebar and the "
-    "breadcrumbs of every page: a <script> in the title runs on every page"))
 def test_hostile_title_runs_no_script(hostile: dict[str, Built]) -> None:
     built = built_ok(hostile["hostile-title"])
     problems = live_script(built.site, built.pages)
@@ -348,10 +344,6 @@ def test_hostile_text_is_shown_as_text_in_intact_tables(hostile: dict[str, Built
     assert all(len(row) == 5 for t in params for row in t), params
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "generator bug: a code span with a pipe in a description inside a table cell is written `a\\|b` "
-    "(md_cell escapes every pipe, generator/escape.py _escape_pipes), which GFM shows as a|b but "
-    "Python-Markdown (MkDocs) shows as a\\|b; md_cell_code already writes <code>a&#124;b</code>"))
 def test_code_spans_with_pipes_show_without_a_backslash(hostile: dict[str, Built]) -> None:
     pages = built_ok(hostile["hostile"]).pages
     assert "back|tick" in text(pages["models/Widget.html"])

@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+import html
+
 from .. import ir
 from ..escape import md_cell, md_cell_code, md_code, md_heading, yaml_str
 from .client import credentials
@@ -78,7 +80,7 @@ def _mkdocs(api: ir.Api, site: Site) -> OutputFile:
         models += [(mod.primary.name, f"models/{mod.primary.name}.md") for mod in api.schemas]
     nav.append(("Models", models))
     return OutputFile("mkdocs.yml", "docs/mkdocs.yml.j2", {
-        "header": yaml_header(api.spec_name), "site_name": yaml_str(f"{api.title} reference"),
+        "header": yaml_header(api.spec_name), "site_name": yaml_str(html.escape(f"{api.title} reference")),  # themes print it raw into HTML,
         "nav": [(yaml_str(title), yaml_str(target) if isinstance(target, str)
                  else [(yaml_str(t), yaml_str(p)) for t, p in target]) for title, target in nav],
     }, "text")
