@@ -42,6 +42,10 @@ class ModuleScope:
 Locate = Callable[[str, str], Location]
 
 
+MAX_ENUM_VALUES = 2_000
+"""Past this many values an enum is typed by its base type (a warning says so)."""
+
+
 class Converter:
     def __init__(self, resolver: Resolver, components: dict[str, ir.ModelRef], locate: Locate,
                  nullable: frozenset[str] = frozenset(), version: str = "3.1") -> None:
@@ -107,7 +111,14 @@ class Converter:
         # `oneOf` of type codes with `enum: [5]`): the values it lists are the type.
         if "const" in schema:
             return _literal([schema["const"]]) or ir.AnyType()
-        if isinstance(schema.get("enum"), list) and schema["enum"]:
+        if isinstance(schema.get("enum"), list) and len(schema["enum"]) > MAX_ENUM_VALUES:
+            # A Literal of tens of thousands of values is no help to a reader or a type checker,
+            # and formatting and checking it takes minutes: the plain type, with a warning.
+            self.warn("enum-too-large", f"the enum lists {len(schema['enum'])} values, over the limit of {MAX_ENUM_VALUES}; "
+                      "typed without them", self.resolver.child(node, "enum"))
+            schema = {k: v for k, v in schema.items() if k != "enum"}
+            node = Node(node.file, node.pointer, schema)
+        elif isinstance(schema.get("enum"), list) and schema["enum"]:
             literal = _literal(schema["enum"])
             if literal is not None:
                 return literal
