@@ -19,6 +19,8 @@ from .diagnostics import Diagnostic, Location, Severity, SpecError, error
 from .yaml12 import compose_yaml
 
 MAX_SPEC_BYTES = 64 * 1024 * 1024
+MAX_STRING_CHARS = 1_000_000
+"""No description or name is this long; one that is would be copied into every page and docstring."""
 # Without aliases a document has fewer nodes than bytes; aliases may reuse a node a few times.
 MAX_NODES_PER_BYTE = 4
 
@@ -138,6 +140,14 @@ def _read(path: str, shown: str, referrer: Location | None) -> str:
         raise error("invalid-encoding", f"{shown} is not UTF-8 (byte {exc.start})", where) from None
 
 
+class _Refused(parse.ParseFailure):
+    """A document past a limit, refused at a known place."""
+
+    def __init__(self, code: str, message: str, pointer: str) -> None:
+        super().__init__(code, message)
+        self.pointer = pointer
+
+
 def _external_refs(tree: Any, budget: int) -> list[tuple[str, str]]:
     """(ref value, pointer of the $ref) for every `$ref` that names another file.
 
@@ -154,7 +164,10 @@ def _external_refs(tree: Any, budget: int) -> list[tuple[str, str]]:
             raise parse.ParseFailure("yaml-aliases", parse.ALIASES)
         node, path, depth = stack.pop()
         if depth > parse.MAX_DEPTH and isinstance(node, (dict, list)):
-            raise parse.ParseFailure("nesting-too-deep", parse.TOO_DEEP)
+            raise _Refused("nesting-too-deep", parse.TOO_DEEP, _pointer(path))
+        if isinstance(node, str) and len(node) > MAX_STRING_CHARS:
+            raise _Refused("string-too-long", f"a string of {len(node)} characters, over the limit of {MAX_STRING_CHARS}",
+                           _pointer(path))
         if isinstance(node, dict):
             ref = node.get("$ref")
             if isinstance(ref, str) and not ref.startswith("#"):
@@ -199,6 +212,9 @@ def load(path: str) -> Document:
         doc.diagnostics.extend(diags)
         try:
             refs = _external_refs(tree, budget=_node_budget(text))
+        except _Refused as exc:
+            # No line: finding one means composing the whole (huge or deep) text again.
+            raise error(exc.code, exc.message, Location(shown, exc.pointer)) from None
         except parse.ParseFailure as exc:
             raise error(exc.code, exc.message, Location(shown)) from None
         for ref, where in refs:
