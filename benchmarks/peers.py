@@ -66,6 +66,7 @@ def _summary(samples: dict[str, list[Any]], peer_version: str, command: str) -> 
             "median_s": statistics.median(s.seconds for s in runs),
             "median_rss_mb": statistics.median(s.rss_mb for s in runs),
             # The peer exits 0 with warnings for schemas it skips, or non-zero: keep what it says.
+            "skipped_schemas": (runs[-1].stderr + runs[-1].stdout).count("Unable to process schema"),
             "output_tail": (runs[-1].stderr + runs[-1].stdout).strip()[-3000:],
         }
     ours, peer = report["tools"]["specloom"], report["tools"][PEER]
@@ -76,10 +77,11 @@ def _summary(samples: dict[str, list[Any]], peer_version: str, command: str) -> 
 
 def table(report: dict[str, Any]) -> str:
     rows = [f"peer: {report['peer']} ({report['command']})",
-            "| tool | runs | median s | median peak RSS MB | exit codes |", "| --- | --- | --- | --- | --- |"]
+            "| tool | runs | median s | median peak RSS MB | exit codes | schemas it could not process |",
+            "| --- | --- | --- | --- | --- | --- |"]
     for tool, data in report["tools"].items():
         rows.append(f"| {tool} | {len(data['seconds'])} | {data['median_s']:.2f} | {data['median_rss_mb']:.0f} | "
-                    f"{sorted(set(data['exit_codes']))} |")
+                    f"{sorted(set(data['exit_codes']))} | {data['skipped_schemas']} |")
     rows.append(f"time ratio (peer / specloom): {report['time_ratio_peer_over_specloom']}; "
                 f"memory ratio: {report['memory_ratio_peer_over_specloom']}")
     rows.append(f"{PEER} on the YAML file: exit {report['on_yaml']['exit_code']}")
