@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from dataclasses import dataclass
 
@@ -33,6 +34,10 @@ class ModelView:
     fields: tuple[FieldView, ...]
     empty: bool = False
     """A class with no body at all (it needs `pass`)."""
+    gap_after_doc: bool = False
+    """A class whose docstring has statements after it, which black puts a blank line before."""
+    separated: bool = False
+    """Two blank lines before it, not one: it is the first, a class, or follows a class (PEP 8)."""
 
 
 def plan_python(api: ir.Api, options: PlanOptions = PlanOptions()) -> list[OutputFile]:
@@ -56,7 +61,7 @@ def plan_python(api: ir.Api, options: PlanOptions = PlanOptions()) -> list[Outpu
         for mod in mods if home != mods[0].module else ():
             names = [m.name for m in (*mod.inline, mod.primary)]
             files.append(OutputFile(f"python/{pkg}/types/{mod.module}.py", "python/reexport.py.j2",
-                                    {"header": header, "home": home, "names": names, "all": _py_list(sorted(names))}, "python"))
+                                    {"header": header, "home": home, "names": names, "all": _quoted(sorted(names))}, "python"))
     for op in api.operation_modules:
         files.append(OutputFile(f"python/{pkg}/types/{op.module}.py", "python/model.py.j2",
                                 _module_context([(op.module, op.models)], header), "python"))
@@ -83,6 +88,10 @@ def _module_context(members: list[tuple[str, tuple[ir.Model, ...]]], header: str
     own = {module for module, _ in members}
     external = sorted((m, n) for m, n in imports.models if m not in own)
     names = sorted(v.name for v in classes + alias_views)
+    views: list[ModelView] = []
+    for view in classes + alias_views:
+        separated = not views or view.kind == "class" or views[-1].kind == "class"
+        views.append(dataclasses.replace(view, separated=separated))
     return {
         "header": header,
         "typing": sorted(imports.typing),
@@ -90,8 +99,8 @@ def _module_context(members: list[tuple[str, tuple[ir.Model, ...]]], header: str
         "datetime": imports.datetime,
         "type_alias_type": bool(recursive),
         "model_imports": external,
-        "models": classes + alias_views,
-        "all": _py_list(names),
+        "models": views,
+        "all": _quoted(names),
         "needs_base": bool(classes),
     }
 
@@ -119,8 +128,9 @@ def _alias_order(aliases: list[ir.AliasModel]) -> tuple[list[ir.AliasModel], fro
 def _class_view(model: ir.ObjectModel, module: str, imports: Imports) -> ModelView:
     fields = tuple(_field_view(f, module, imports) for f in model.fields)
     extra = annotation(model.extra, module, imports) if model.extra is not None else ""
-    empty = not (fields or extra or model.description)
-    return ModelView("class", model.name, _doc(model.description), extra, fields, empty)
+    doc = _doc(model.description)
+    body = bool(fields or extra)
+    return ModelView("class", model.name, doc, extra, fields, empty=not (body or doc), gap_after_doc=bool(doc and body))
 
 
 def _alias_view(model: ir.AliasModel, module: str, imports: Imports, recursive: frozenset[str]) -> ModelView:
@@ -130,8 +140,8 @@ def _alias_view(model: ir.AliasModel, module: str, imports: Imports, recursive: 
     return ModelView("alias", model.name, _doc(model.description), annotation(model.type, module, imports), ())
 
 
-def _py_list(names: list[str]) -> str:
-    return "[" + ", ".join(py_str(n) for n in names) + ("," if names else "") + "]"
+def _quoted(names: list[str]) -> list[str]:
+    return [py_str(n) for n in names]
 
 
 def _doc(text: str | None) -> str | None:
