@@ -1,16 +1,24 @@
-"""Render stage: planned files → {path: text}. Jinja fills templates; Python goes through black."""
+"""Render stage: planned files → {path: text}. Jinja fills templates; Python gets black's layout.
+
+The built-in templates' Python is laid out by `pyformat`, a port of black's line splitting that
+is held to black's own output in the tests and costs a fraction of running black. User templates
+can produce any Python, so their output goes through black itself (cached by content).
+"""
 
 from __future__ import annotations
 
 import functools
 import os
 import traceback
+import warnings
 from collections.abc import Sequence
 
 import jinja2
 
 from .diagnostics import Location, SpecError, error
 from .plan import OutputFile
+from .pyformat import Unsupported, format_module
+from .pyformat.blackcache import cached_black, run_black
 
 _SOURCE_TEMPLATES = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "templates")
 _PACKAGED_TEMPLATES = os.path.join(os.path.dirname(os.path.abspath(__file__)), "templates")
@@ -48,19 +56,21 @@ def environment(overrides: tuple[str, ...] = ()) -> jinja2.Environment:
     return env
 
 
-@functools.lru_cache(maxsize=1)
-def _black_mode() -> object:
-    import black
-
-    # The generated pyproject says requires-python >= 3.10; black infers the same targets from it.
-    versions = {v for v in black.TargetVersion if v.value >= black.TargetVersion.PY310.value}
-    return black.Mode(target_versions=versions)
-
-
 def format_python(text: str) -> str:
-    import black
+    """Black's output for `text` (black itself, uncached)."""
+    return run_black(text)
 
-    return black.format_str(text, mode=_black_mode())  # type: ignore[arg-type]
+
+class FormatFallback(UserWarning):
+    """A built-in template rendered Python the black port does not handle: black formatted it."""
+
+
+@functools.lru_cache(maxsize=8)
+def _user_python(overrides: tuple[str, ...]) -> frozenset[str] | None:
+    """The Python templates the user's folders replace; None when they replace a shared macro
+    file, whose output may then be in any Python file."""
+    names = frozenset(n for d in overrides for n in template_names(d) if n.startswith("python/"))
+    return None if any(n.rsplit("/", 1)[-1].startswith("_") for n in names) else names
 
 
 def render(files: Sequence[OutputFile], overrides: tuple[str, ...] = ()) -> dict[str, str]:
@@ -81,18 +91,25 @@ def render(files: Sequence[OutputFile], overrides: tuple[str, ...] = ()) -> dict
         except jinja2.TemplateError as exc:
             raise _template_error(env, f.template, exc) from None
         if f.language == "python":
-            text = _formatted(env, f, text)
+            text = _formatted(env, f, text, overrides)
         elif f.language == "markdown":
             text = _tidy_markdown(text)
         out[f.path] = text
     return out
 
 
-def _formatted(env: jinja2.Environment, f: OutputFile, text: str) -> str:
+def _formatted(env: jinja2.Environment, f: OutputFile, text: str, overrides: tuple[str, ...]) -> str:
+    user = _user_python(overrides)
+    if user is not None and f.template not in user:
+        try:
+            return format_module(text)
+        except Unsupported as exc:
+            warnings.warn(f"{f.path}: laid out by black, not by specloom's own formatter ({exc}); "
+                          "please report it", FormatFallback, stacklevel=2)
     from black.parsing import InvalidInput
 
     try:
-        return format_python(text)
+        return cached_black(text)
     except InvalidInput as exc:
         where = Location(_shown(env.get_template(f.template).filename or f.template))
         raise error("template-invalid-python", f"{f.template} rendered {f.path} as Python black cannot parse: {str(exc).splitlines()[0]}", where) from None
