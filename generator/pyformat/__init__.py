@@ -81,7 +81,8 @@ class _Module:
 
     def _remarkable(self) -> list[int]:
         """The lines that need a look, in order (see `_MARKS`)."""
-        text, patterns = "\n" + self.text, _MARKS
+        text = "\n" + self.text
+        patterns: tuple[re.Pattern[str], ...] = _MARKS
         if not (self.text.isascii() and self.text.replace("\n", "").isprintable()):
             patterns = (*_MARKS, _UNPRINTABLE)
         found = {bisect.bisect_right(self.offsets, m.end() - 2) - 1 for p in patterns for m in p.finditer(text)}
