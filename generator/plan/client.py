@@ -88,7 +88,7 @@ def _imports_for(methods: tuple[ir.Method, ...], ops: dict[str, ir.Operation], t
     name) is imported under an allocated alias."""
     probe = Imports()
     for m in methods:
-        _method(m, ops[m.operation], probe)
+        _method(m, ops[m.operation], probe, docstring=False)
     reserved = {*taken, *RUNTIME_EXPORTS, *probe.typing, *probe.pydantic, "httpx", "cached_property", "Mapping",
                 "TYPE_CHECKING", "Any", "_dt"}
     names = NameAllocator(reserved, case_sensitive=True)
@@ -132,7 +132,9 @@ def _spell(t: ir.TypeRef, imports: Imports) -> str:
     return annotation(t, "", imports, list_name="List")
 
 
-def _method(m: ir.Method, op: ir.Operation, imports: Imports, receiver: str = "self._client") -> MethodView:
+def _method(m: ir.Method, op: ir.Operation, imports: Imports, receiver: str = "self._client", *,
+            docstring: bool = True) -> MethodView:
+    """The method's view; `docstring=False` for a pass that only records the imports it needs."""
     positional, keywords = [], []
     for a in m.arguments:
         spelled = "FileInput" if a.where == "file" else _spell(a.type, imports)
@@ -147,7 +149,8 @@ def _method(m: ir.Method, op: ir.Operation, imports: Imports, receiver: str = "s
     overloads: tuple[OverloadView, ...] = ()
     if m.stream_type is not None:
         overloads, keywords, returns, async_returns, arguments = _streaming(m, keywords, returns, arguments, imports)
-    return MethodView(m.name, tuple(positional), tuple(keywords), returns, async_returns, _docstring(m, op),
+    return MethodView(m.name, tuple(positional), tuple(keywords), returns, async_returns,
+                      _docstring(m, op) if docstring else None,
                       "request_page" if m.returns_kind == "page" else "request", "self._client" if receiver else "self",
                       py_str(returns), py_str(async_returns), arguments, overloads)
 

@@ -20,6 +20,8 @@ _LINE_BREAK = re.compile(r"\r\n|[\r\n]")
 
 def normalize_string(value: str) -> str:
     """A string token as black writes it (its prefix may only be `f`: the templates use no other)."""
+    if value[0] == '"' and "\\" not in value:
+        return value  # double quotes and nothing escaped: black has nothing to change
     prefix = value[: len(value) - len(value.lstrip("fturbFTURB"))]
     if prefix not in ("", "f"):
         raise Unsupported(f"string prefix {prefix!r}")
