@@ -137,6 +137,7 @@ TRICKY = {
     "docstring ending in a quote": 'class C:\n    """He said \\"hi\\""""\n',
     "docstring backslash newline": 'class C:\n    """a \\\\\n      b"""\n',
     "attribute docstring stays": 'class C(BaseModel):\n    x: int\n    """  not a docstring  \n      indented"""\n',
+    "escapes in lower case": 'X: TypeAlias = Literal["\\xAB", "\\\\xAB"]\n"""attribute \\u00E9"""\n',
     "magic trailing comma": 'X: TypeAlias = Literal["a",]\n',
     "subscript union parenthesized": "class C(BaseModel):\n    field_with_a_long_name: Annotated[str, Field(min_length=1, max_length=1000000)] | None = None\n",
     "defaults of a long signature": "class C:\n    def method(\n        self,\n        *,\n        value: Annotated[list[Annotated[AlphaModel | BetaModel | GammaModel, Field(discriminator=\"type\")]], Field(min_length=1)] | NotGiven = NOT_GIVEN,\n    ) -> None: ...\n",

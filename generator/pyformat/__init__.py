@@ -17,20 +17,21 @@ import re
 
 from .lines import LINE_LENGTH, str_width
 from .statement import bracket_kind, format_item, format_statement
-from .strings import docstring
+from .strings import docstring, normalize_escapes
 from .tree import CLOSING, OPENING, Unsupported, tokenize
 
 __all__ = ["Unsupported", "format_module"]
 
-# A comma right before a closing bracket on one line: a magic trailing comma black would explode.
-_TRAILING_COMMA = re.compile(r",\s*[)\]}]")
+# In a line that fits, what black would still change: a magic trailing comma (a comma right
+# before a closing bracket), an escaped double quote (black may prefer single quotes) or an
+# escape whose hex digits it would put in lower case, and a comment (not generated).
+_NOT_PLAIN = re.compile(r',\s*[)\]}]|\\["xuUN]|#')
 # What makes a line worth a look; every other line fits in 88 columns and black leaves it as it
-# is. A magic trailing comma, an escaped double quote (black may prefer single quotes), a
-# comment, a line that starts with a closing bracket or is not indented by fours, and a
-# string statement that may be a docstring (after a line that opens a block, a blank line or a
-# comment: black reindents docstrings) or goes on over lines (they must not be read as code).
-# Separate patterns: each starts with one character, which re finds fast.
-_MARKS = (re.compile(r",[ ]*[)\]}]"), re.compile(r'\\"'), re.compile("#"),
+# is. What `_NOT_PLAIN` finds, a line that starts with a closing bracket or is not indented by
+# fours, and a string statement that may be a docstring (after a line that opens a block, a
+# blank line or a comment: black reindents docstrings) or goes on over lines (they must not be
+# read as code). Separate patterns: each starts with one character, which re finds fast.
+_MARKS = (re.compile(r",[ ]*[)\]}]"), re.compile(r'\\["xuUN]'), re.compile("#"),
           re.compile(r"\n(?:[ ]*[)\]}]|(?:[ ]{4})*[ ]{1,3}(?![ \n]))"),
           re.compile(r'\n[ ]*"""(?![^\n]*""")'), re.compile(r':\n[ ]*"""'), re.compile(r'\n\n[ ]*"""'),
           re.compile(r'#[^\n]*\n[ ]*"""'), re.compile(r'\A\n[ ]*"""'))
@@ -45,10 +46,8 @@ def format_module(text: str) -> str:
 
 
 def _plain(line: str) -> bool:
-    """A line black leaves as it is: it fits, has no magic trailing comma, no comment, and no
-    string whose quotes black would change (only an escaped double quote makes it prefer ')."""
-    return (str_width(line) <= LINE_LENGTH and not _TRAILING_COMMA.search(line) and '\\"' not in line
-            and "#" not in line)
+    """A line black leaves as it is (see `_NOT_PLAIN`)."""
+    return str_width(line) <= LINE_LENGTH and not _NOT_PLAIN.search(line)
 
 
 class _Module:
@@ -100,7 +99,8 @@ class _Module:
             return i + 1
         if stripped.startswith('"""') and not self.open:
             end, value = _string_statement(self.source, i, self.source[i].lstrip(" "))
-            self.out.append("    " * depth + (docstring(value, depth) if self._first_in_block(i) else value))
+            value = docstring(value, depth) if self._first_in_block(i) else normalize_escapes(value)
+            self.out.append("    " * depth + value)
             return end
         if not self.open:
             self.start = (i, len(self.out))

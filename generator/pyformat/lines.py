@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
-from .tree import BRACKETS, CLOSING, COMPARATORS, OPENING, Leaf, Unsupported
+from .tree import CLOSING, COMPARATORS, OPENING, Leaf, Unsupported
 
 LINE_LENGTH = 88
 COMMA_PRIORITY, TERNARY_PRIORITY, LOGIC_PRIORITY, STRING_PRIORITY = 18, 16, 14, 12

@@ -25,9 +25,12 @@ def normalize_string(value: str) -> str:
     prefix = value[: len(value) - len(value.lstrip("fturbFTURB"))]
     if prefix not in ("", "f"):
         raise Unsupported(f"string prefix {prefix!r}")
-    if "\\" in value:
-        value = _UNICODE_ESCAPE.sub(_lower_escape, value)
-    return normalize_string_quotes(value)
+    return normalize_string_quotes(normalize_escapes(value))
+
+
+def normalize_escapes(value: str) -> str:
+    """Hex digits of escapes in lower case, names of `\\N{...}` in upper case, as black writes them."""
+    return _UNICODE_ESCAPE.sub(_lower_escape, value) if "\\" in value else value
 
 
 def _lower_escape(m: re.Match[str]) -> str:
@@ -84,8 +87,7 @@ def docstring(value: str, depth: int) -> str:
     """A docstring (a `\"\"\"` string first in a module, class or function body) as black lays it out."""
     if not value.startswith('"""') or not value.endswith('"""') or len(value) < 6:
         raise Unsupported("docstring quotes")
-    if "\\" in value:
-        value = _UNICODE_ESCAPE.sub(_lower_escape, value)
+    value = normalize_escapes(value)
     if re.search(r"\\\s*\n", value):
         return value  # black leaves docstrings with backslash-newlines alone
     text = value[3:-3]
