@@ -57,21 +57,21 @@ def _parser() -> argparse.ArgumentParser:
                      help="run only this job of the config: its `name` (default: its output folder's name) or its "
                      "output folder (repeatable)")
     gen.add_argument("-q", "--quiet", action="store_true", help="print only problems")
-    gen.add_argument("--debug", action="store_true", help=argparse.SUPPRESS)
+    gen.add_argument("--debug", action="store_true", default=argparse.SUPPRESS, help=argparse.SUPPRESS)
     gen.set_defaults(run=_generate)
     lint = sub.add_parser("lint", help="report problems in a spec")
     lint.add_argument("spec")
     lint.add_argument("--format", choices=["text", "json"], default="text")
     lint.add_argument("--validate", action="store_true",
                       help="also check the document against the OpenAPI schema (slow: ~10 s on large specs)")
-    lint.add_argument("--debug", action="store_true", help=argparse.SUPPRESS)
+    lint.add_argument("--debug", action="store_true", default=argparse.SUPPRESS, help=argparse.SUPPRESS)
     lint.set_defaults(run=_lint)
     diff = sub.add_parser("diff", help="changelog between two versions of a spec, as SDK users see it")
     diff.add_argument("old", help="the earlier spec")
     diff.add_argument("new", help="the later spec")
     diff.add_argument("--format", choices=["markdown", "json"], default="markdown")
     diff.add_argument("--fail-on", choices=["breaking"], help="exit 1 if any change of this kind is found")
-    diff.add_argument("--debug", action="store_true", help=argparse.SUPPRESS)
+    diff.add_argument("--debug", action="store_true", default=argparse.SUPPRESS, help=argparse.SUPPRESS)
     diff.set_defaults(run=_diff)
     return parser
 

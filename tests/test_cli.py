@@ -217,3 +217,23 @@ def test_bad_pagination_override_is_a_clear_error(tmp_path: Path, pagination: st
     result = run_specloom("generate", cwd=tmp_path)
     assert result.returncode == 2 and expected in result.stderr and "Traceback" not in result.stderr
     assert not (tmp_path / "out").exists()
+
+
+@pytest.mark.parametrize("argv", [["--debug", "generate"], ["generate", "--debug"], ["generate"]])
+def test_internal_failure_is_one_line_and_debug_shows_the_traceback(
+        argv: list[str], monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    """A bug in specloom (here: one injected into the pipeline) ends in one line and exit 2; --debug, given
+    before or after the subcommand, adds the traceback."""
+    from generator import cli
+
+    def broken(*args: object, **kwargs: object) -> object:
+        raise RuntimeError("injected")
+
+    monkeypatch.setattr(cli, "build_job", broken)
+    assert cli.main([*argv, str(BATCHES), "-o", str(tmp_path / "o")]) == 2
+    err = capsys.readouterr().err
+    assert "error[internal]: specloom failed: RuntimeError: injected" in err
+    assert ("Traceback" in err) == ("--debug" in argv)
+    if "--debug" not in argv:
+        assert len(err.strip().splitlines()) == 1
+    assert not (tmp_path / "o").exists()
