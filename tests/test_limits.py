@@ -3,6 +3,8 @@ end in one clear line (exit 2, with the place) or a warning, never a hang or a m
 
 Each case runs in its own process, which reports its own CPU time and peak memory: the issue's
 bound is 2 s and 200 MB. CPU time, not wall time, so a loaded CI machine does not make it flaky.
+Peak memory is the process's VmHWM, not `ru_maxrss`: Linux carries `ru_maxrss` across fork and
+exec, so a child of a large pytest process would report pytest's size (CI saw every case "fail").
 """
 
 from __future__ import annotations
@@ -17,11 +19,12 @@ import pytest
 from conftest import REPO
 
 _MEASURED = (
-    "import json, resource, sys\n"
+    "import json, re, resource, sys\n"
     "from generator.cli import main\n"
     "rc = main(sys.argv[1:])\n"
     "r = resource.getrusage(resource.RUSAGE_SELF)\n"
-    "print(json.dumps({'rc': rc, 'cpu': r.ru_utime + r.ru_stime, 'rss_mb': r.ru_maxrss / 1024}))\n"
+    "hwm = re.search(r'VmHWM:\\s+(\\d+) kB', open('/proc/self/status').read())\n"
+    "print(json.dumps({'rc': rc, 'cpu': r.ru_utime + r.ru_stime, 'rss_mb': int(hwm.group(1)) / 1024}))\n"
 )
 HEAD = "openapi: 3.1.0\ninfo: {title: t, version: '1'}\npaths: {}\n"
 DEPTH = 10_000
