@@ -56,9 +56,9 @@ class Example:
                 return _datetime_expr(kind, value)
             case ir.Primitive(kind="bytes"):
                 return "b" + py_literal(str(value).encode("ascii", "ignore").decode("ascii"))
-            case ir.ArrayOf(item=item):
+            case ir.ArrayOf(item=item) if isinstance(value, list):
                 return block("[", "]", [self.expr(item, v, sampler) for v in value])
-            case ir.MapOf(value=item):
+            case ir.MapOf(value=item) if isinstance(value, dict):
                 return block("{", "}", [f"{py_literal(str(k))}: {self.expr(item, v, sampler)}" for k, v in value.items()])
             case ir.UnionOf(members=members):
                 return self.expr(sampler.pick(members, value), value, sampler)
@@ -77,6 +77,8 @@ class Example:
                 return self.expr(model.type, value, sampler)
             finally:
                 self._aliases.pop()
+        if not isinstance(value, dict):  # no member of a union fitted the sample: show it as it is
+            return py_literal(value)
         args = [f"{f.name}={self.expr(f.type, value[f.alias], sampler)}" for f in model.fields if f.alias in value]
         module = f"{self.package}.types" if self.index.is_primary(ref) else f"{self.package}.types.{ref.module}"
         self.imports.add((module, ref.name))

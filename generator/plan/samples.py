@@ -79,14 +79,34 @@ class Sampler:
         concrete = [m for m in members if not isinstance(m, ir.NullType)]
         if value is None and len(concrete) < len(members):
             return ir.NullType()
+        if value is MISSING:
+            return concrete[0] if concrete else members[0]
         if isinstance(value, dict):
             for m in concrete:
                 if isinstance(m, ir.ModelRef) and self.accepts(m, value):
                     return m
+        kind = json_kind(value)
         for m in concrete:
-            if json_kind(value) == type_kind(m):
+            if kind in self.kinds(m):
                 return m
         return concrete[0] if concrete else members[0]
+
+    def kinds(self, t: ir.TypeRef, _seen: frozenset[tuple[str, str]] = frozenset()) -> frozenset[str]:
+        """The JSON kinds a value of `t` can have, seen through aliases and nested unions."""
+        match t:
+            case ir.ModelRef():
+                model = self.index.get(t)
+                if not isinstance(model, ir.AliasModel):
+                    return frozenset({"object"})
+                key = (t.module, t.name)
+                return frozenset() if key in _seen else self.kinds(model.type, _seen | {key})
+            case ir.UnionOf(members=members):
+                return frozenset().union(*(self.kinds(m, _seen) for m in members))
+            case ir.LiteralOf(values=values):
+                return frozenset(json_kind(v) for v in values)
+            case ir.AnyType():
+                return frozenset({"object", "array", "string", "number", "boolean", "null"})
+        return frozenset({type_kind(t)})
 
     def accepts(self, ref: ir.ModelRef, value: dict[str, Any]) -> bool:
         model = self.index.get(ref)
@@ -173,7 +193,8 @@ def _string_for(fmt: str | None, name: str) -> str:
 
 
 def json_kind(value: Any) -> str:
-    return {dict: "object", list: "array", str: "string", bool: "boolean", int: "number", float: "number"}.get(type(value), "")
+    kinds = {dict: "object", list: "array", str: "string", bool: "boolean", int: "number", float: "number", type(None): "null"}
+    return kinds.get(type(value), "")
 
 
 def type_kind(t: ir.TypeRef) -> str:
@@ -188,6 +209,8 @@ def type_kind(t: ir.TypeRef) -> str:
             return "number"
         case ir.Primitive() | ir.LiteralOf():
             return "string"
+        case ir.NullType():
+            return "null"
     return ""
 
 
