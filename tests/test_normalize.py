@@ -280,6 +280,38 @@ def test_all_of_merges_base_properties_and_required(tmp_path: Path) -> None:
     assert child.description == "A child."
 
 
+def test_all_of_that_merges_its_own_owner_refers_to_itself(tmp_path: Path) -> None:
+    """`A.x: allOf [A, {…}]` merges A, whose x is the same allOf: the inline model's x is that model
+    (the fuzz test found this as endless recursion)."""
+    result = _norm(tmp_path, """
+    A:
+      type: object
+      properties:
+        x:
+          allOf:
+            - $ref: '#/components/schemas/A'
+            - type: object
+    """)
+    x_type = _field(_object(result, "A"), "x").type
+    assert isinstance(x_type, ir.ModelRef)
+    inline = next(m for m in _module(result, "A").inline if m.name == x_type.name)
+    assert isinstance(inline, ir.ObjectModel) and _field(inline, "x").type == x_type
+
+
+def test_all_of_with_a_non_object_ref_keeps_the_reference(tmp_path: Path) -> None:
+    """`A: array of allOf [A, string]`: the member that cannot merge is the type, as the reference
+    it is written as (resolving it first went round forever)."""
+    result = _norm(tmp_path, """
+    A:
+      type: array
+      items:
+        allOf:
+          - $ref: '#/components/schemas/A'
+          - type: string
+    """)
+    assert _alias(result, "A").type == ir.ArrayOf(ir.ModelRef("A", _module(result, "A").module))
+
+
 def test_all_of_single_ref_with_description_stays_a_ref(tmp_path: Path) -> None:
     result = _norm(tmp_path, """
     X:

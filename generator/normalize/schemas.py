@@ -58,6 +58,7 @@ class Converter:
         self.locate = locate
         self.diagnostics: list[Diagnostic] = []
         self._inlining: set[str] = set()
+        self._merging: dict[str, ir.ModelRef] = {}  # allOf nodes whose inline model is being built
 
     # ---- entry points -----------------------------------------------------------------------
 
@@ -191,9 +192,18 @@ class Converter:
             self.warn("allof-unmerged", "allOf mixes objects with non-object schemas; the non-object ones are ignored", node)
         if not shape.properties and self._map_like(shape):
             return self._map(node, shape.keywords, scope, hint)
+        key = f"{node.file}{node.pointer}"
+        if key in self._merging:
+            # The merge takes in a model whose property is this same allOf (`A: {x: allOf: [A, {…}]}`):
+            # the inline model being built is that property's type.
+            return self._merging[key]
         name = scope.names.allocate(class_name(hint))
-        scope.models.append(self.object_model(node, shape, name, name, scope))
-        return ir.ModelRef(name, scope.module)
+        ref = self._merging[key] = ir.ModelRef(name, scope.module)
+        try:
+            scope.models.append(self.object_model(node, shape, name, name, scope))
+        finally:
+            del self._merging[key]
+        return ref
 
     def _union(self, node: Node, scope: ModuleScope, hint: str) -> ir.TypeRef:
         schema = node.value

@@ -79,11 +79,12 @@ def merge_shape(resolver: Resolver, node: Node, shape: Shape | None = None, seen
         return shape
     seen = seen | {key}
     for i, member in enumerate(schema.get("allOf") or []):
-        member_node = resolver.resolve(resolver.child(node, "allOf", i))
+        member = resolver.child(node, "allOf", i)
+        member_node = resolver.resolve(member)
         if is_objectlike(member_node.value):
             merge_shape(resolver, member_node, shape, seen)
         elif not _is_annotation_only(member_node.value):
-            shape.unmerged.append(member_node)
+            shape.unmerged.append(member)  # as written: a `$ref` to a component stays a reference to it
     for k, v in schema.items():
         if k not in ("allOf", "properties", "required"):
             shape.keywords[k] = v
