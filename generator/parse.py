@@ -241,8 +241,12 @@ def _pyyaml(text: str) -> tuple[Any, Duplicates]:
 def _check_structure(text: str) -> None:
     try:
         problem = yaml12.structure_problem(text, MAX_DEPTH)
-    except yaml.YAMLError:
+    except yaml.MarkedYAMLError as exc:
+        if "nesting depth" in str(exc.problem):  # libyaml ≥ 0.2.6 stops its scanner at 1,000 levels
+            raise ParseFailure("nesting-too-deep", TOO_DEEP, *_one_based(exc.problem_mark)) from None
         return  # not YAML at all: the parser that runs next says where
+    except yaml.YAMLError:
+        return
     if problem is not None:
         kind, mark = problem
         code, message = ("yaml-aliases", _RECURSIVE) if kind == "recursive-alias" else ("nesting-too-deep", TOO_DEEP)
