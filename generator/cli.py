@@ -7,10 +7,12 @@ import json
 import sys
 import traceback
 from collections.abc import Sequence
+from dataclasses import replace
 
 from .config import CONFIG_FILE, PYPROJECT, Job, find_config, load_config, select_jobs
 from .names import package_name
 from .diagnostics import Diagnostic, Location, Severity, SpecError, sorted_diagnostics
+from .loader import DEFAULT_LIMITS, Limits
 from .pipeline import build_job
 from .plan import TARGETS
 from .write import UnsafePath, check, write
@@ -56,6 +58,7 @@ def _parser() -> argparse.ArgumentParser:
     gen.add_argument("--job", action="append", metavar="NAME_OR_OUTPUT",
                      help="run only this job of the config: its `name` (default: its output folder's name) or its "
                      "output folder (repeatable)")
+    _limit_arguments(gen)
     gen.add_argument("-q", "--quiet", action="store_true", help="print only problems")
     gen.add_argument("--debug", action="store_true", default=argparse.SUPPRESS, help=argparse.SUPPRESS)
     gen.set_defaults(run=_generate)
@@ -64,6 +67,7 @@ def _parser() -> argparse.ArgumentParser:
     lint.add_argument("--format", choices=["text", "json"], default="text")
     lint.add_argument("--validate", action="store_true",
                       help="also check the document against the OpenAPI schema (slow: ~10 s on large specs)")
+    _limit_arguments(lint)
     lint.add_argument("--debug", action="store_true", default=argparse.SUPPRESS, help=argparse.SUPPRESS)
     lint.set_defaults(run=_lint)
     diff = sub.add_parser("diff", help="changelog between two versions of a spec, as SDK users see it")
@@ -71,15 +75,35 @@ def _parser() -> argparse.ArgumentParser:
     diff.add_argument("new", help="the later spec")
     diff.add_argument("--format", choices=["markdown", "json"], default="markdown")
     diff.add_argument("--fail-on", choices=["breaking"], help="exit 1 if any change of this kind is found")
+    _limit_arguments(diff)
     diff.add_argument("--debug", action="store_true", default=argparse.SUPPRESS, help=argparse.SUPPRESS)
     diff.set_defaults(run=_diff)
     return parser
 
 
+def _limit_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--max-file-bytes", type=_positive, metavar="N",
+                        help=f"refuse a spec file larger than this (default: {DEFAULT_LIMITS.max_file_bytes}; "
+                        "overrides the jobs' `limits`)")
+    parser.add_argument("--max-string-chars", type=_positive, metavar="N",
+                        help=f"refuse a spec with a longer string (default: {DEFAULT_LIMITS.max_string_chars})")
+
+
+def _limits(args: argparse.Namespace, limits: Limits = DEFAULT_LIMITS) -> Limits:
+    """`limits` with what the command line sets laid over it."""
+    return Limits(args.max_file_bytes or limits.max_file_bytes, args.max_string_chars or limits.max_string_chars)
+
+
+def _positive(text: str) -> int:
+    if not text.isdigit() or int(text) < 1:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a positive whole number")
+    return int(text)
+
+
 def _jobs(args: argparse.Namespace) -> list[Job]:
     if args.spec is None:
         config = args.config or find_config()
-        jobs = load_config(config)
+        jobs = [replace(job, limits=_limits(args, job.limits)) for job in load_config(config)]
         return select_jobs(jobs, args.job, config) if args.job else jobs
     if args.job:
         raise SpecError(Diagnostic(Severity.ERROR, "usage", "--job selects jobs of the config; with a SPEC there is one job",
@@ -90,7 +114,7 @@ def _jobs(args: argparse.Namespace) -> list[Job]:
         raise SpecError(Diagnostic(Severity.ERROR, "usage", f"--package-name must be a valid, unreserved module name, "
                                    f"like {package_name(args.package_name)!r}", Location(args.spec)))
     targets = tuple(dict.fromkeys(args.target)) if args.target else tuple(TARGETS)
-    return [Job(args.spec, args.output, args.package_name, targets, docs_base_url=args.docs_base_url)]
+    return [Job(args.spec, args.output, args.package_name, targets, docs_base_url=args.docs_base_url, limits=_limits(args))]
 
 
 def _generate(args: argparse.Namespace) -> int:
@@ -129,7 +153,7 @@ def _lint(args: argparse.Namespace) -> int:
     from .loader import load
     from .normalize import normalize
 
-    doc = load(args.spec)
+    doc = load(args.spec, _limits(args))
     diagnostics = lint(doc, normalize(doc), validate=args.validate)
     if args.format == "json":
         rows = [{"severity": d.severity.value, "code": d.code, "message": d.message, "file": d.location.file,
@@ -146,7 +170,7 @@ def _diff(args: argparse.Namespace) -> int:
     from .loader import load
     from .normalize import normalize
 
-    old, new = (normalize(load(path)) for path in (args.old, args.new))
+    old, new = (normalize(load(path, _limits(args))) for path in (args.old, args.new))
     errors = [d for d in (*old.diagnostics, *new.diagnostics) if d.severity is Severity.ERROR]
     if errors:
         _print_diagnostics(errors)  # as `generate` does: a spec it would refuse is not compared

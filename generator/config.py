@@ -13,14 +13,15 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from .diagnostics import Location, SpecError, error
-from .loader import join_pointer
+from .loader import DEFAULT_LIMITS, Limits, join_pointer
 from .names import class_name, field_name, method_name, package_name
 from .normalize.renames import NO_RENAMES, Rename, Renames
 from .plan import TARGETS
 
 CONFIG_FILE = "specloom.yaml"
 PYPROJECT = "pyproject.toml"
-JOB_KEYS = ("spec", "output", "name", "package", "targets", "docs_base_url", "templates", "pagination", "renames")
+JOB_KEYS = ("spec", "output", "name", "package", "targets", "docs_base_url", "templates", "pagination", "renames", "limits")
+LIMIT_KEYS = tuple(Limits.__dataclass_fields__)
 PAGINATION_KEYS = ("style", "items", "has_more", "cursor_param", "cursor_field", "limit_param", "offset_param", "next_field")
 _STYLES = ("cursor", "offset", "next_link")
 # What each kind of rename names, and the function its new name must already be the output of.
@@ -44,6 +45,8 @@ class Job:
     renames: Renames = NO_RENAMES
     name: str = ""
     """What `--job` selects it by: the `name` key, else the output folder's name."""
+    limits: Limits = DEFAULT_LIMITS
+    """How large the spec file and its strings may be."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -156,7 +159,18 @@ def _job(src: Source, i: int, raw: Any) -> Job:
     return Job(_rel(src.base, raw["spec"]), _rel(src.base, raw["output"]), _package(src, where, raw.get("package")),
                _targets(src, where, raw.get("targets", list(TARGETS))), _pagination(src, where, raw.get("pagination", {})),
                _base_url(src, where, raw.get("docs_base_url")), _templates(src, where, raw.get("templates")),
-               _renames(src, where, raw.get("renames", {})), name)
+               _renames(src, where, raw.get("renames", {})), name, _limits(src, where, raw.get("limits", {})))
+
+
+def _limits(src: Source, where: str, raw: Any) -> Limits:
+    here = join_pointer(where, "limits")
+    if not isinstance(raw, dict):
+        raise src.fail("config-invalid", f"`limits` must be a mapping of {', '.join(LIMIT_KEYS)}", here)
+    _known(src, here, raw, LIMIT_KEYS)
+    for key, value in raw.items():
+        if not isinstance(value, int) or isinstance(value, bool) or value < 1:
+            raise src.fail("config-invalid", f"`{key}` must be a positive whole number", join_pointer(here, key))
+    return Limits(**raw)
 
 
 def _package(src: Source, where: str, package: Any) -> str | None:

@@ -21,6 +21,19 @@ from .yaml12 import compose_yaml
 MAX_SPEC_BYTES = 64 * 1024 * 1024
 MAX_STRING_CHARS = 1_000_000
 """No description or name is this long; one that is would be copied into every page and docstring."""
+
+
+@dataclass(frozen=True, slots=True)
+class Limits:
+    """How large a spec file, and a string in it, may be: a job's `limits` (or `--max-file-bytes`
+    and `--max-string-chars`) raise them for a spec that really is that large."""
+
+    max_file_bytes: int = MAX_SPEC_BYTES
+    max_string_chars: int = MAX_STRING_CHARS
+
+
+DEFAULT_LIMITS = Limits()
+_RAISE_IT = "; raise the limit with the job's `limits: {{{key}: …}}` or --{flag}"
 # Without aliases a document has fewer nodes than bytes; aliases may reuse a node a few times.
 MAX_NODES_PER_BYTE = 4
 
@@ -120,12 +133,13 @@ def _node_budget(text: str) -> int:
     return MAX_NODES_PER_BYTE * len(text) + 10_000
 
 
-def _read(path: str, shown: str, referrer: Location | None) -> str:
+def _read(path: str, shown: str, referrer: Location | None, limits: Limits = DEFAULT_LIMITS) -> str:
     where = referrer or Location(shown)
     try:
         size = os.path.getsize(path)
-        if size > MAX_SPEC_BYTES:
-            raise error("file-too-large", f"{shown} is {size} bytes, over the {MAX_SPEC_BYTES}-byte limit", where)
+        if size > limits.max_file_bytes:
+            raise error("file-too-large", f"{shown} is {size} bytes, over the limit of {limits.max_file_bytes}"
+                        + _RAISE_IT.format(key="max_file_bytes", flag="max-file-bytes"), where)
         with open(path, "rb") as fh:
             raw = fh.read()
     except FileNotFoundError:
@@ -148,7 +162,7 @@ class _Refused(parse.ParseFailure):
         self.pointer = pointer
 
 
-def _external_refs(tree: Any, budget: int) -> list[tuple[str, str]]:
+def _external_refs(tree: Any, budget: int, max_string_chars: int = MAX_STRING_CHARS) -> list[tuple[str, str]]:
     """(ref value, pointer of the $ref) for every `$ref` that names another file.
 
     YAML aliases make one node appear in many places, or inside itself: the walk counts every
@@ -165,9 +179,9 @@ def _external_refs(tree: Any, budget: int) -> list[tuple[str, str]]:
         node, path, depth = stack.pop()
         if depth > parse.MAX_DEPTH and isinstance(node, (dict, list)):
             raise _Refused("nesting-too-deep", parse.TOO_DEEP, _pointer(path))
-        if isinstance(node, str) and len(node) > MAX_STRING_CHARS:
-            raise _Refused("string-too-long", f"a string of {len(node)} characters, over the limit of {MAX_STRING_CHARS}",
-                           _pointer(path))
+        if isinstance(node, str) and len(node) > max_string_chars:
+            raise _Refused("string-too-long", f"a string of {len(node)} characters, over the limit of {max_string_chars}"
+                           + _RAISE_IT.format(key="max_string_chars", flag="max-string-chars"), _pointer(path))
         if isinstance(node, dict):
             ref = node.get("$ref")
             if isinstance(ref, str) and not ref.startswith("#"):
@@ -194,7 +208,7 @@ def ref_file(ref: str, base_file: str) -> str:
     return os.path.normpath(os.path.join(os.path.dirname(base_file), unquote(target)))
 
 
-def load(path: str) -> Document:
+def load(path: str, limits: Limits = DEFAULT_LIMITS) -> Document:
     """Read the spec at `path` and every file its `$ref`s reach."""
     root = os.path.abspath(path)
     doc = Document(root=root, trees={}, texts={}, display={})
@@ -205,13 +219,13 @@ def load(path: str) -> Document:
             continue
         shown = _display_name(file) if file != root else path
         doc.display[file] = shown
-        text = _read(file, shown, referrer)
+        text = _read(file, shown, referrer, limits)
         doc.texts[file] = text
         tree, diags = _parse(file, text, shown)
         doc.trees[file] = tree
         doc.diagnostics.extend(diags)
         try:
-            refs = _external_refs(tree, budget=_node_budget(text))
+            refs = _external_refs(tree, budget=_node_budget(text), max_string_chars=limits.max_string_chars)
         except _Refused as exc:
             # No line: finding one means composing the whole (huge or deep) text again.
             raise error(exc.code, exc.message, Location(shown, exc.pointer)) from None

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import REPO
+from conftest import REPO, run_specloom
 
 _MEASURED = (
     "import json, re, resource, sys\n"
@@ -86,3 +86,48 @@ def test_a_huge_enum_is_typed_by_its_base_type_with_a_warning(tmp_path: Path) ->
     figures, stderr = run_measured("generate", str(spec), "-o", str(tmp_path / "out"), "--target", "python")
     assert figures["rc"] == 0 and "warning[enum-too-large]" in stderr and "#/components/schemas/Huge/enum" in stderr
     assert "Huge: TypeAlias = str" in (tmp_path / "out/python/t/types/huge.py").read_text()
+
+
+def _with_long_description(tmp_path: Path, chars: int) -> Path:
+    spec = tmp_path / "spec.json"
+    spec.write_text(json.dumps({"openapi": "3.1.0", "info": {"title": "t", "version": "1", "description": "d" * chars},
+                                "paths": {}}))
+    return spec
+
+
+def test_limits_are_set_per_job_and_on_the_command_line(tmp_path: Path) -> None:
+    """The size limits are configurable: a job's `limits` lowers or raises them, and the flags
+    override the job's; each refusal says which key or flag raises it."""
+    spec = _with_long_description(tmp_path, 5_000)
+    config = tmp_path / "specloom.yaml"
+    config.write_text("jobs:\n  - spec: spec.json\n    output: out\n    limits: {max_string_chars: 4000}\n")
+    refused = run_specloom("generate", cwd=tmp_path)
+    assert refused.returncode == 2 and "error[string-too-long]" in refused.stderr and "max_string_chars" in refused.stderr
+    assert "#/info/description" in refused.stderr and not (tmp_path / "out").exists()
+    assert run_specloom("generate", "--max-string-chars", "6000", cwd=tmp_path).returncode == 0
+    assert (tmp_path / "out" / "python").is_dir()
+
+    small = run_specloom("generate", str(spec), "-o", str(tmp_path / "o2"), "--max-file-bytes", "1000")
+    assert small.returncode == 2 and "error[file-too-large]" in small.stderr and "--max-file-bytes" in small.stderr
+    assert len(small.stderr.strip().splitlines()) == 1 and not (tmp_path / "o2").exists()
+    assert run_specloom("lint", str(spec), "--max-string-chars", "10").returncode == 2
+
+
+def test_the_default_string_limit_is_raised_by_config(tmp_path: Path) -> None:
+    spec = _with_long_description(tmp_path, 1_200_000)
+    assert "error[string-too-long]" in run_specloom("generate", str(spec), "-o", str(tmp_path / "a")).stderr
+    (tmp_path / "specloom.yaml").write_text("jobs:\n  - spec: spec.json\n    output: b\n    targets: [python]\n"
+                                            "    limits: {max_string_chars: 2000000}\n")
+    done = run_specloom("generate", cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+
+
+@pytest.mark.parametrize(("limits", "message"), [
+    ("{max_string_chars: 0}", "`max_string_chars` must be a positive whole number"),
+    ("{max_bytes: 10}", "unknown key 'max_bytes'"),
+    ("[1]", "`limits` must be a mapping"),
+])
+def test_bad_limits_are_config_errors_with_their_line(tmp_path: Path, limits: str, message: str) -> None:
+    (tmp_path / "specloom.yaml").write_text(f"jobs:\n  - spec: spec.json\n    output: out\n    limits: {limits}\n")
+    result = run_specloom("generate", cwd=tmp_path)
+    assert result.returncode == 2 and message in result.stderr and "specloom.yaml:4:" in result.stderr, result.stderr
