@@ -16,20 +16,22 @@ from urllib.parse import quote
 # An opener after a backslash is not taken as one (it may be escaped): the text around it is
 # then escaped as prose, which is always safe, at worst showing an entity literally.
 CODE_SPAN = re.compile(r"(?<![\\`])(`+)(?!`)(.+?)(?<!`)\1(?!`)", re.S)
+_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 def py_str(value: str) -> str:
     """A double-quoted Python string literal that evaluates to exactly `value`."""
     text = json.dumps(value, ensure_ascii=False)
     # Lone surrogates cannot be written as UTF-8: only a \u escape can carry them.
-    return "".join(f"\\u{ord(ch):04x}" if 0xD800 <= ord(ch) <= 0xDFFF else ch for ch in text)
+    return _SURROGATE.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
 
 
 def py_docstring(value: str) -> str:
     """Text for the inside of a `\"\"\"` docstring, which can neither end it nor hold escapes."""
     # Lone surrogates: a docstring is prose, and one holding them breaks `inspect` and pydantic.
-    text = re.sub("[\ud800-\udfff]", "\ufffd", value).replace("\\", "\\\\").replace('"""', '\\"\\"\\"')
-    text = "".join(ch if ch.isprintable() or ch in "\n\t" else _escape_char(ch) for ch in text)
+    text = _SURROGATE.sub("\ufffd", value).replace("\\", "\\\\").replace('"""', '\\"\\"\\"')
+    if not text.replace("\n", "").replace("\t", "").isprintable():  # else no character needs a look
+        text = "".join(ch if ch.isprintable() or ch in "\n\t" else _escape_char(ch) for ch in text)
     lines = [line.rstrip() for line in text.replace("\t", "    ").splitlines()]
     text = "\n".join(lines).strip()
     # A closing quote right before the docstring's own `"""` would end it early, unless escaped.
@@ -56,12 +58,15 @@ SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
 _SAFE_SCHEMES = ("http:", "https:", "mailto:")
 _AUTOLINK = re.compile(r"<(https?://[^\s<>]+)>")
 _DEFINITION = re.compile(r"^([ ]{0,3})\[([^\]\n]+)\]:", re.M)
+_BACKSLASH_ESCAPE = re.compile(r"\\(.)")
+_LINK_MIDDLE = re.compile(r"\]\(")
 _TITLE = re.compile(r"\s*(?:\"(?:[^\"\\]|\\.)*\"|'(?:[^'\\]|\\.)*'|\((?:[^()\\]|\\.)*\))?\s*\)", re.S)
+_URL_IGNORED = re.compile(r"[\x00-\x20\x7f]")
 
 
 def browser_url(dest: str) -> str:
     """A URL as a browser reads it: no spaces or controls (`java\tscript:` is `javascript:`)."""
-    return re.sub(r"[\x00-\x20\x7f]", "", dest)
+    return _URL_IGNORED.sub("", dest)
 
 
 def clean_url(url: str) -> str:
@@ -79,11 +84,16 @@ def vet_links(text: str, target: LinkTarget = safe_target) -> str:
     """`text` with every inline link vetted by `target`: rewritten, or unlinked (its text kept),
     or broken up where it cannot be read as CommonMark reads a link, so no link reaches a page
     unchecked. Autolinks to http(s) become links; reference definitions become text."""
-    text = outside_code(text, lambda part: _AUTOLINK.sub(lambda m: f"[{m.group(1)}]({m.group(1)})", part))
-    text = outside_code(text, lambda part: _DEFINITION.sub(r"\1\\[\2]:", part))
+    # Each step is skipped when the text lacks what it looks for (most descriptions have no link).
+    if "<" in text:
+        text = outside_code(text, lambda part: _AUTOLINK.sub(lambda m: f"[{m.group(1)}]({m.group(1)})", part))
+    if "]:" in text:
+        text = outside_code(text, lambda part: _DEFINITION.sub(r"\1\\[\2]:", part))
+    if "](" not in text:
+        return text
     spans = [m.span() for m in CODE_SPAN.finditer(text)]
     out, pos = [], 0
-    for m in re.finditer(r"\]\(", text):
+    for m in _LINK_MIDDLE.finditer(text):
         if m.start() < pos or any(a <= m.start() < b for a, b in spans):
             continue
         start, parsed = _label_start(text, m.start(), pos), _destination(text, m.end())
@@ -93,7 +103,7 @@ def vet_links(text: str, target: LinkTarget = safe_target) -> str:
             continue
         dest, end = parsed
         bang = start > pos and text[start - 1] == "!"
-        url = target(html.unescape(re.sub(r"\\(.)", r"\1", dest)))
+        url = target(html.unescape(_BACKSLASH_ESCAPE.sub(r"\1", dest)))
         label = text[start + 1:m.start()]
         lead = text[pos:start - 1] if bang and url is None else text[pos:start]
         out.append(lead + (f"[{label}]({url})" if url is not None else label))
@@ -154,11 +164,14 @@ def md_text(value: str, target: LinkTarget = safe_target) -> str:
 
 
 _UNWRITABLE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff]")
+_UNWRITABLE_OR_CR = re.compile(r"[\x00-\x08\x0b-\x1f\x7f\ud800-\udfff]")
 
 
 def md_chars(value: str) -> str:
     """Text a Markdown file can hold: line ends as `\\n`; control characters and lone surrogates
     (which UTF-8 cannot encode) as U+FFFD, as CommonMark itself treats NUL."""
+    if not _UNWRITABLE_OR_CR.search(value):
+        return value
     return _UNWRITABLE.sub("\ufffd", value.replace("\r\n", "\n").replace("\r", "\n"))
 
 
@@ -173,11 +186,14 @@ def md_cell(value: str, target: LinkTarget = safe_target) -> str:
         return f"\n\n\ue000{len(blocks) - 1}\ue001\n\n"
 
     # The blocks wait behind private-use markers while the rest is escaped (none come from the spec).
-    value = _FENCED.sub(stash, value.replace("\ue000", "\ufffd").replace("\ue001", "\ufffd"))
+    value = value.replace("\ue000", "\ufffd").replace("\ue001", "\ufffd")
+    if "```" in value or "~~~" in value:
+        value = _FENCED.sub(stash, value)
     text = _md_cell_text(value.strip(), target)
-    return re.sub("\ue000(\\d+)\ue001", lambda m: blocks[int(m.group(1))], text)
+    return _BLOCK_MARKER.sub(lambda m: blocks[int(m.group(1))], text) if blocks else text
 
 
+_BLOCK_MARKER = re.compile("\ue000(\\d+)\ue001")
 # A fenced code block (``` or ~~~, three or more) from its opening line to its closing fence.
 _FENCED = re.compile(r"^[ ]{0,3}(`{3,}|~{3,})[^\n]*\n(.*?)(?:\n[ ]{0,3}\1[`~]*[ \t]*$|\Z)", re.S | re.M)
 # Characters Markdown would act on inside an inline HTML element, as entities.
@@ -192,12 +208,19 @@ def _cell_code_block(code: str) -> str:
 
 def _md_cell_text(value: str, target: LinkTarget) -> str:
     text = md_text(value, target)
-    text = re.sub(r"\n\s*\n", "<br><br>", text)
-    text = re.sub(r"\s*\n\s*", " ", text)
+    if "\n" in text:
+        text = _PARAGRAPH_BREAK.sub("<br><br>", text)
+        text = _LINE_BREAK.sub(" ", text)
+    if "|" not in text:
+        return text
     # A code span holding a pipe: GFM wants `a\|b`, Python-Markdown then shows the backslash;
     # as a <code> element with an entity it reads right in both (as md_cell_code writes it).
     text = CODE_SPAN.sub(lambda m: md_cell_code(_span_text(m.group(2))) if "|" in m.group(2) else m.group(0), text)
     return _escape_pipes(text)
+
+
+_PARAGRAPH_BREAK = re.compile(r"\n\s*\n")
+_LINE_BREAK = re.compile(r"\s*\n\s*")
 
 
 def _span_text(inner: str) -> str:
@@ -215,9 +238,15 @@ def md_cell_code(value: str) -> str:
     return "<code>" + "".join(_CELL_CODE_ENTITIES.get(ch, ch) if ch != " " else ch for ch in value) + "</code>"
 
 
+_PIPE = re.compile(r"(\\*)\|")
+
+
 def _escape_pipes(text: str) -> str:
     # A pipe after an odd number of backslashes is already escaped; any other one splits the row.
-    return re.sub(r"(\\*)\|", lambda m: m.group(0) if len(m.group(1)) % 2 else m.group(1) + "\\|", text)
+    return _PIPE.sub(lambda m: m.group(0) if len(m.group(1)) % 2 else m.group(1) + "\\|", text)
+
+
+_BACKTICKS = re.compile(r"`+")
 
 
 def md_code(value: str) -> str:
@@ -225,7 +254,7 @@ def md_code(value: str) -> str:
     value = md_chars(value).replace("\n", " ")
     if not value:
         return "<code></code>"  # no run of backticks can hold nothing: "``" would open a longer span
-    longest = max((len(m) for m in re.findall(r"`+", value)), default=0)
+    longest = max(map(len, _BACKTICKS.findall(value)), default=0) if "`" in value else 0
     fence = "`" * (longest + 1)
     # CommonMark strips one space from each end when both ends have one (and it is not all
     # spaces), and a backtick at an end would join the fence: pad exactly in those cases.
@@ -255,6 +284,8 @@ def _escape_html(text: str) -> str:
 def outside_code(text: str, fn: object) -> str:
     """`fn` applied to the parts of Markdown `text` outside code spans."""
     assert callable(fn)
+    if "`" not in text:  # no code span
+        return fn(text)
     out, last = [], 0
     for match in CODE_SPAN.finditer(text):
         out.append(fn(text[last:match.start()]))
