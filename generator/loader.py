@@ -58,8 +58,13 @@ def fragment_pointer(fragment: str) -> str:
 
 
 def join_pointer(base: str, *parts: str | int) -> str:
-    escaped = (str(p).replace("~", "~0").replace("/", "~1") for p in parts)
-    return "/".join([base or "#", *escaped])
+    pointer = base or "#"
+    for part in parts:
+        part = str(part)
+        if "~" in part or "/" in part:  # rare: most keys need no escaping, and a check is cheaper than two replaces
+            part = part.replace("~", "~0").replace("/", "~1")
+        pointer += "/" + part
+    return pointer
 
 
 @dataclass
