@@ -23,6 +23,9 @@ class Node:
 class Resolver:
     def __init__(self, doc: Document) -> None:
         self.doc = doc
+        self._targets: dict[tuple[str, str], Node] = {}
+        """(file, `$ref` value) → its target. The document does not change while it is read, and the
+        OpenAI spec names 1,322 targets from 8,217 places."""
 
     def root(self) -> Node:
         return Node(self.doc.root, "#", self.doc.trees[self.doc.root])
@@ -49,6 +52,15 @@ class Resolver:
 
     def target(self, node: Node) -> Node:
         """The node one `$ref` names, walking through refs met along the pointer's path."""
+        ref = node.value["$ref"]
+        if not isinstance(ref, str):
+            return self._lookup(node)  # a non-string `$ref` may be unhashable: not cached
+        found = self._targets.get((node.file, ref))
+        if found is None:
+            found = self._targets[node.file, ref] = self._lookup(node)
+        return found
+
+    def _lookup(self, node: Node) -> Node:
         ref = node.value["$ref"]
         file = ref_file(ref, node.file)
         fragment = ref.split("#", 1)[1] if "#" in ref else ""
