@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 from .. import ir
@@ -116,22 +116,27 @@ def _referenced_components(resolver: Resolver, node: Node, refs: dict[str, Any])
     """Components a schema refers to (through inline refs too): their names are taken in its module."""
     found: list[str] = []
     seen: set[str] = set()
-    stack = [node]
+    # (file, pointer, value) tuples, not `Node`s: a frozen dataclass costs several times more to
+    # build, and the OpenAI spec has ~70,000 nodes to visit here.
+    stack = [(node.file, node.pointer, node.value)]
     while stack:
-        current = stack.pop()
-        value = current.value
+        file, pointer, value = stack.pop()
         if isinstance(value, dict):
             if isinstance(value.get("$ref"), str):
-                target = resolver.target(current)
+                target = resolver.target(Node(file, pointer, value))
                 key = f"{target.file}{target.pointer}"
                 if key in refs:
                     found.append(key)
                 elif key not in seen:
                     seen.add(key)
-                    stack.append(target)
-            stack.extend(Node(current.file, join_pointer(current.pointer, k), v) for k, v in value.items() if k != "$ref")
+                    stack.append((target.file, target.pointer, target.value))
+            children: Iterable[tuple[str | int, Any]] = value.items()
         elif isinstance(value, list):
-            stack.extend(Node(current.file, join_pointer(current.pointer, i), v) for i, v in enumerate(value))
+            children = enumerate(value)
+        else:
+            continue
+        # Only dicts and lists can hold a `$ref`: scalars (most of a schema) are not visited.
+        stack.extend((file, join_pointer(pointer, k), v) for k, v in children if k != "$ref" and isinstance(v, (dict, list)))
     return found
 
 
