@@ -6,6 +6,7 @@ Markdown table or an HTML comment. Each function here makes its input inert in i
 
 from __future__ import annotations
 
+import functools
 import html
 import json
 import re
@@ -228,10 +229,13 @@ def _span_text(inner: str) -> str:
     return inner[1:-1] if len(inner) > 2 and inner[0] == inner[-1] == " " and inner.strip(" ") else inner
 
 
+@functools.lru_cache(maxsize=8192)
 def md_cell_code(value: str) -> str:
     """Inline code inside a table cell, on one line. Code holding a pipe is written as a `<code>`
     element with the pipe as an entity: GFM splits cells on a bare pipe even inside a code span
-    (and shows `\\|` there as `|`), while Python-Markdown keeps it and shows the backslash."""
+    (and shows `\\|` there as `|`), while Python-Markdown keeps it and shows the backslash.
+
+    Cached: the docs show the same few names and types (`str`, `int`, `200`) thousands of times."""
     value = " ".join(md_chars(value).split("\n"))
     if "|" not in value:
         return md_code(value)

@@ -3,6 +3,7 @@ computed exactly as MkDocs' Markdown (the `toc` extension) computes them."""
 
 from __future__ import annotations
 
+import posixpath
 import re
 
 import markdown
@@ -10,7 +11,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from generator.plan.links import Prose
+from generator.plan.links import Prose, relative_path
 from generator.plan.site import Anchors
 
 PAGES = {"Batch": "models/Batch.md", "Error Object": "models/ErrorObject.md"}
@@ -67,6 +68,15 @@ def test_no_description_link_becomes_a_script_url(raw: str) -> None:
     html = markdown.markdown(prose().text(raw))
     hrefs = re.findall(r'href="([^"]*)"', html)
     assert not [h for h in hrefs if not h.startswith(("https://", "http://", "mailto:", "../"))], html
+
+
+_PART = st.sampled_from(["models", "resources", "a", "b", "Batch.md", "index.md", "x.y.md"])
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(_PART, min_size=1, max_size=4), st.lists(_PART, max_size=4))
+def test_relative_path_is_relpath(page: list[str], folder: list[str]) -> None:
+    assert relative_path("/".join(page), "/".join(folder) or ".") == posixpath.relpath("/".join(page), "/".join(folder) or ".")
 
 
 def _toc_ids(headings: list[str]) -> list[str]:

@@ -25,8 +25,10 @@ def plan_docs(api: ir.Api, options: PlanOptions = PlanOptions()) -> list[OutputF
     base = options.docs_base_url
     files = [model_page(mod, site, header, api.package, base) for mod in api.schemas]
     files += [resource_page(res, site, api, header, base) for res in site.resources]
-    files.append(_models_index(api, site, header, base))
-    files.append(_index(api, site, header, base))
+    # Both index pages list every model, and from the same folder: the rows are the same.
+    rows = _model_rows(api, Prose(base, site.pages, "index.md"))
+    files.append(_models_index(api, header, rows))
+    files.append(_index(api, site, header, base, rows))
     files.append(_mkdocs(api, site))
     files.append(OutputFile("docs/css/specloom.css", "docs/specloom.css.j2", {"header": css_header(api.spec_name)}, "text"))
     return files
@@ -43,14 +45,13 @@ def _model_rows(api: ir.Api, prose: Prose) -> list[tuple[str, str, str]]:
              prose.cell(_summary(mod.primary.description))) for mod in api.schemas]
 
 
-def _models_index(api: ir.Api, site: Site, header: str, base: str | None) -> OutputFile:
-    prose = Prose(base, site.pages, "models.md")
+def _models_index(api: ir.Api, header: str, rows: list[tuple[str, str, str]]) -> OutputFile:
     return OutputFile("docs/models.md", "docs/models_index.md.j2", {
-        "header": header, "title": md_heading(f"{api.title} models"), "models": _model_rows(api, prose),
+        "header": header, "title": md_heading(f"{api.title} models"), "models": rows,
     }, "markdown")
 
 
-def _index(api: ir.Api, site: Site, header: str, base: str | None) -> OutputFile:
+def _index(api: ir.Api, site: Site, header: str, base: str | None, rows: list[tuple[str, str, str]]) -> OutputFile:
     prose = Prose(base, site.pages, "index.md")
     resources = [(md_cell_code(r.accessor), r.page, ", ".join(md_cell_code(m.method.name) for m in r.methods) or "-")
                  for r in site.resources]
@@ -58,7 +59,7 @@ def _index(api: ir.Api, site: Site, header: str, base: str | None) -> OutputFile
         "header": header, "title": md_heading(api.title), "version": md_code(api.version) if api.version else "",
         "description": prose.text(api.description or ""), "package": md_code(api.package),
         "servers": [md_code(s) for s in api.servers], "credentials": _credential_rows(api), "install": api.package,
-        "resources": resources, "models": _model_rows(api, prose),
+        "resources": resources, "models": rows,
     }, "markdown")
 
 

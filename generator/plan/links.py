@@ -50,4 +50,15 @@ class Prose:
 
     def relative(self, page: str) -> str:
         """A link from this page to another page of the docs folder."""
-        return posixpath.relpath(page, posixpath.dirname(self.here) or ".")
+        return relative_path(page, posixpath.dirname(self.here) or ".")
+
+
+def relative_path(page: str, folder: str) -> str:
+    """`posixpath.relpath(page, folder)` for a page and a folder of the docs folder, both written
+    plainly (no `.`, `..` or empty parts): the same path, without relpath's `abspath` of both,
+    which asks the OS for the working directory (10,000 links a run on the OpenAI spec)."""
+    to, here = page.split("/"), [] if folder == "." else folder.split("/")
+    common = 0
+    while common < len(to) and common < len(here) and to[common] == here[common]:
+        common += 1
+    return "/".join([".."] * (len(here) - common) + to[common:]) or "."

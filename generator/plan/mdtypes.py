@@ -10,6 +10,7 @@ from collections.abc import Callable
 from .. import ir
 from ..escape import md_cell_code
 from ..pytypes import py_literal
+from .links import relative_path
 from .site import Site
 
 Link = Callable[[ir.ModelRef], str]
@@ -91,7 +92,7 @@ def model_link(site: Site, here: str) -> Link:
     def link(ref: ir.ModelRef) -> str:
         page = site.model_page(ref)
         anchor = site.anchors.get((ref.module, ref.name), "")
-        target = "" if page == here else posixpath.relpath(page, base)
+        target = "" if page == here else relative_path(page, base)
         return target + (f"#{anchor}" if anchor else "") or posixpath.basename(page)
 
     return link

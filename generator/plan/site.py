@@ -8,6 +8,7 @@ an inline model) get `fields` and `fields_1`, exactly as the built page has them
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from collections.abc import Iterator
@@ -20,6 +21,7 @@ from .index import ModelIndex
 MODEL_SECTIONS = ("Example Usage", "Type", "Fields", "Variants", "Used by", "Referenced by")
 
 
+@functools.lru_cache(maxsize=8192)  # every model page has the same section titles
 def slugify(text: str) -> str:
     """Python-Markdown's `toc` slug: ASCII, word characters and hyphens, lower case."""
     value = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
