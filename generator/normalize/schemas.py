@@ -318,7 +318,8 @@ class Converter:
 
     def _field(self, prop: str, sub: Node, attr: str, required: bool, prefix: str, scope: ModuleScope) -> ir.Field:
         schema = sub.value if isinstance(sub.value, dict) else {}
-        hint = prefix + class_name(prop) if not class_name(prop).startswith(prefix) else class_name(prop)
+        base = class_name(prop)
+        hint = base if base.startswith(prefix) else prefix + base
         ftype = self.type_of(sub, scope, hint)
         description = _text(schema.get("description"))
         if isinstance(ftype, ir.LiteralOf) and len(ftype.values) == 1:
