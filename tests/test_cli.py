@@ -135,6 +135,8 @@ BAD_INPUTS = {
     "missing-ref-file": ("openapi: 3.1.0\ninfo: {title: x, version: '1'}\npaths: {}\ncomponents:\n  schemas:\n"
                          "    A: {$ref: 'other.yaml#/A'}\n", "no such file"),
     "not-openapi": ("just: a mapping\n", "openapi"),
+    "non-string-ref": ("openapi: 3.1.0\ninfo: {title: x, version: '1'}\npaths: {}\ncomponents:\n  schemas:\n"
+                       "    A:\n      type: object\n      properties:\n        b: {$ref: 5}\n", "$ref must be a string"),
 }
 
 
@@ -153,7 +155,7 @@ def test_bad_input_exits_2_with_one_line_and_writes_nothing(tmp_path: Path, case
     assert len(lines) == 1, result.stderr
     assert "Traceback" not in result.stderr and expected in lines[0]
     assert "spec." in lines[0]
-    if case in ("bad-yaml", "bad-json", "unresolved-ref", "missing-ref-file"):
+    if case in ("bad-yaml", "bad-json", "unresolved-ref", "missing-ref-file", "non-string-ref"):
         assert f"{spec.name}:" in lines[0] and any(ch.isdigit() for ch in lines[0].split(":")[1]), "a line number"
     assert tree_digest(out) == before
 

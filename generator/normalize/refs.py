@@ -54,7 +54,8 @@ class Resolver:
         """The node one `$ref` names, walking through refs met along the pointer's path."""
         ref = node.value["$ref"]
         if not isinstance(ref, str):
-            return self._lookup(node)  # a non-string `$ref` may be unhashable: not cached
+            where = self.doc.locate(node.file, join_pointer(node.pointer, "$ref"))
+            raise error("invalid-ref", f"$ref must be a string (a URI reference), not {type(ref).__name__}", where)
         found = self._targets.get((node.file, ref))
         if found is None:
             found = self._targets[node.file, ref] = self._lookup(node)
