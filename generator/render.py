@@ -77,6 +77,7 @@ def render(files: Sequence[OutputFile], overrides: tuple[str, ...] = ()) -> dict
     """Every planned file's text. A user template (`overrides`) that fails to render, or renders
     Python black cannot parse, is bad input: a one-line error at the template's file and line."""
     env = environment(overrides)
+    templates: dict[str, jinja2.Template] = {}  # looked up once a run, not once a file (each lookup stats the file)
     out: dict[str, str] = {}
     for f in files:
         if "verbatim_header" in f.context:
@@ -87,7 +88,10 @@ def render(files: Sequence[OutputFile], overrides: tuple[str, ...] = ()) -> dict
             out[f.path] = f"{f.context['verbatim_header']}\n{source}"
             continue
         try:
-            text = env.get_template(f.template).render(**f.context)
+            template = templates.get(f.template)
+            if template is None:
+                template = templates[f.template] = env.get_template(f.template)
+            text = template.render(**f.context)
         except jinja2.TemplateError as exc:
             raise _template_error(env, f.template, exc) from None
         if f.language == "python":
@@ -133,11 +137,16 @@ def _shown(path: str) -> str:
 def _tidy_markdown(text: str) -> str:
     """One blank line between blocks, one newline at the end (templates stay readable)."""
     lines: list[str] = []
-    fenced = False
+    fenced = blank = False  # inside a code fence; the last line kept is blank
     for line in text.rstrip("\n").split("\n"):
         if line.startswith("```"):
             fenced = not fenced
-        if not fenced and not line.strip() and lines and not lines[-1].strip():
-            continue
-        lines.append(line.rstrip() if not fenced else line)
+        if fenced:
+            blank = not line.strip()
+        else:
+            line = line.rstrip()
+            if not line and blank:
+                continue
+            blank = not line
+        lines.append(line)
     return "\n".join(lines) + "\n"
