@@ -13,6 +13,7 @@ compared case-sensitively.
 
 from __future__ import annotations
 
+import functools
 import keyword
 import re
 import unicodedata
@@ -63,10 +64,12 @@ def split_words(text: str) -> list[str]:
     return _WORD.findall(ascii_fold(text))
 
 
+@functools.cache  # pure, and called for the same few thousand names again and again
 def snake_case(text: str) -> str:
     return "_".join(w.lower() for w in split_words(text))
 
 
+@functools.cache
 def pascal_case(text: str) -> str:
     out = []
     for word in split_words(text):
