@@ -67,14 +67,25 @@ def _is_safe(path: str) -> bool:
         and all(p not in ("", ".", "..") for p in parts)
 
 
-def _target(outdir: str, path: str) -> str:
-    if not _is_safe(path):
-        raise UnsafePath(f"refusing to write outside the output folder: {path!r}")
-    target = os.path.join(outdir, *path.split("/"))
-    real_out = os.path.realpath(outdir)
-    if os.path.commonpath([real_out, os.path.realpath(os.path.dirname(target))]) != real_out:
-        raise UnsafePath(f"refusing to follow a link out of the output folder: {path!r}")
-    return target
+class _Targets:
+    """Where each path of the output folder is on disk, refusing any that leads out of it. Each
+    folder's real path is resolved once, not once a file (the OpenAI spec's 3,060: ~0.1 s)."""
+
+    def __init__(self, outdir: str) -> None:
+        self.outdir = outdir
+        self.real_out = os.path.realpath(outdir)
+        self.inside: set[str] = set()
+
+    def __call__(self, path: str) -> str:
+        if not _is_safe(path):
+            raise UnsafePath(f"refusing to write outside the output folder: {path!r}")
+        target = os.path.join(self.outdir, *path.split("/"))
+        folder = os.path.dirname(target)
+        if folder not in self.inside:
+            if os.path.commonpath([self.real_out, os.path.realpath(folder)]) != self.real_out:
+                raise UnsafePath(f"refusing to follow a link out of the output folder: {path!r}")
+            self.inside.add(folder)
+        return target
 
 
 def _read(path: str) -> str | None:
@@ -89,20 +100,21 @@ def write(outdir: str, files: dict[str, str]) -> Changes:
     """Make `outdir` hold `files` (plus the manifest): all of it, or, on any failure, none."""
     recover(outdir)
     files = {**files, MANIFEST: manifest_text(files)}
-    changed, unchanged = [], []
+    target = _Targets(outdir)
+    changed: list[str] = []
+    unchanged: list[str] = []
     for path, text in sorted(files.items()):
-        (unchanged if _read(_target(outdir, path)) == text else changed).append(path)
-    removed = sorted(p for p in owned(outdir) if p not in files and os.path.isfile(_target(outdir, p)))
-    entries = [_entry(outdir, p, staged=True) for p in changed] + [_entry(outdir, p, staged=False) for p in removed]
+        (unchanged if _read(target(path)) == text else changed).append(path)
+    removed = sorted(p for p in owned(outdir) if p not in files and os.path.isfile(target(p)))
+    entries = [_entry(target(p), p, staged=True) for p in changed] + [_entry(target(p), p, staged=False) for p in removed]
     if entries:
         _swap(outdir, entries, files)
     for path in removed:
-        _prune(outdir, os.path.dirname(_target(outdir, path)))
+        _prune(outdir, os.path.dirname(target(path)))
     return Changes(tuple(changed), tuple(removed), tuple(unchanged))
 
 
-def _entry(outdir: str, path: str, *, staged: bool) -> dict[str, object]:
-    target = _target(outdir, path)
+def _entry(target: str, path: str, *, staged: bool) -> dict[str, object]:
     return {"path": path, "target": target, "temp": target + _STAGED if staged else None,
             "backup": target + _BACKUP, "existed": os.path.exists(target)}
 
@@ -115,10 +127,14 @@ def _swap(outdir: str, entries: list[dict[str, object]], files: dict[str, str]) 
     journal = os.path.join(outdir, JOURNAL)
     os.makedirs(outdir, exist_ok=True)
     _write_json(journal, {"committed": False, "entries": entries})
+    made: set[str] = set()
     try:
         for e in entries:
             if e["temp"]:
-                os.makedirs(os.path.dirname(str(e["target"])), exist_ok=True)
+                folder = os.path.dirname(str(e["target"]))
+                if folder not in made:
+                    os.makedirs(folder, exist_ok=True)
+                    made.add(folder)
                 with open(str(e["temp"]), "w", encoding="utf-8", newline="") as fh:
                     fh.write(files[str(e["path"])])
         for e in entries:
@@ -159,7 +175,7 @@ def recover(outdir: str) -> None:
 def _write_json(path: str, value: object) -> None:
     temp = path + _STAGED
     with open(temp, "w", encoding="utf-8") as fh:
-        json.dump(value, fh)
+        fh.write(json.dumps(value))  # dumps: json.dump encodes in Python, ~4x slower on a big journal
         fh.flush()
         os.fsync(fh.fileno())
     os.replace(temp, path)
@@ -170,16 +186,17 @@ def check(outdir: str, files: dict[str, str]) -> Staleness:
     import difflib
 
     files = {**files, MANIFEST: manifest_text(files)}
+    target = _Targets(outdir)
     stale, missing, diffs = [], [], {}
     for path, text in sorted(files.items()):
-        current = _read(_target(outdir, path))
+        current = _read(target(path))
         if current is None:
             missing.append(path)
         elif current != text:
             stale.append(path)
             diffs[path] = "".join(difflib.unified_diff(current.splitlines(True), text.splitlines(True),
                                                        f"{path} (on disk)", f"{path} (from spec)", n=2))
-    extra = sorted(p for p in owned(outdir) if p not in files and os.path.isfile(_target(outdir, p)))
+    extra = sorted(p for p in owned(outdir) if p not in files and os.path.isfile(target(p)))
     return Staleness(tuple(stale), tuple(missing), tuple(extra), diffs)
 
 
