@@ -1,19 +1,24 @@
-"""The pipeline: load → normalize → plan → render. Chains the stages and does nothing else."""
+"""The pipeline: load → normalize → plan → render. Chains the stages and does nothing else.
+
+The stages are imported when a build starts, not with the package: a `specloom generate` whose
+inputs have not changed since its last run (see fingerprint.py) never builds, and importing
+Jinja, the normalizer and the planner would be most of its time.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from . import ir
-from .config import Job
-from .diagnostics import Diagnostic
-from .loader import DEFAULT_LIMITS, Limits, load
-from .normalize import normalize
-from .normalize.renames import NO_RENAMES, Renames
-from .plan import PlanOptions, plan
-from .render import render
+from .loader import DEFAULT_LIMITS, Limits
+
+if TYPE_CHECKING:
+    from . import ir
+    from .config import Job
+    from .diagnostics import Diagnostic
+    from .loader import Document
+    from .normalize.renames import Renames
 
 
 @dataclass(frozen=True, slots=True)
@@ -21,6 +26,8 @@ class Build:
     api: ir.Api
     files: dict[str, str]
     diagnostics: tuple[Diagnostic, ...]
+    document: Document | None = None
+    """What the load read: every spec file's text, by absolute path (what a rerun checks)."""
 
 
 def build_job(job: Job) -> Build:
@@ -31,8 +38,15 @@ def build_job(job: Job) -> Build:
 
 def build(spec: str, *, package: str | None = None, targets: tuple[str, ...] = ("python", "docs"),
           templates: tuple[str, ...] = (), pagination: Mapping[str, Any] | None = None,
-          renames: Renames = NO_RENAMES, docs_base_url: str | None = None, limits: Limits = DEFAULT_LIMITS) -> Build:
-    """Everything a spec generates, in memory: nothing is written."""
-    normalized = normalize(load(spec, limits), package=package, pagination=pagination, renames=renames)
+          renames: Renames | None = None, docs_base_url: str | None = None, limits: Limits = DEFAULT_LIMITS) -> Build:
+    """Everything a spec generates, in memory: nothing is written. No `renames`: none."""
+    from .loader import load
+    from .normalize import normalize
+    from .normalize.renames import NO_RENAMES
+    from .plan import PlanOptions, plan
+    from .render import render
+
+    document = load(spec, limits)
+    normalized = normalize(document, package=package, pagination=pagination, renames=renames or NO_RENAMES)
     files = render(plan(normalized.api, targets, PlanOptions(docs_base_url=docs_base_url)), templates)
-    return Build(normalized.api, files, normalized.diagnostics)
+    return Build(normalized.api, files, normalized.diagnostics, document)
