@@ -98,18 +98,17 @@ def tokenize(text: str) -> list[Leaf]:
         if m is None or m.end() == pos:
             raise Unsupported(f"cannot tokenize {text[pos:pos + 20]!r}")
         pos = m.end()
-        prefix = m.group("ws")
-        if m.group("string"):
-            out.append(Leaf("STRING", m.group("string"), prefix))
-        elif m.group("number"):
-            out.append(Leaf("NUMBER", m.group("number"), prefix))
-        elif m.group("name"):
-            name = m.group("name")
-            kind = {"async": "ASYNC", "await": "AWAIT"}.get(name, "NAME")
-            out.append(Leaf(kind, name, prefix))
-        elif m.group("op") == "...":
-            # blib2to3 reads `...` as three dots, as black's stub checks expect.
-            out.extend(Leaf(".", ".", prefix if i == 0 else "") for i in range(3))
+        prefix, kind = m.group("ws"), m.lastgroup  # the alternative that matched (`ws` closes first)
+        value = m.group(kind)
+        if kind == "op":
+            if value == "...":
+                # blib2to3 reads `...` as three dots, as black's stub checks expect.
+                out.extend(Leaf(".", ".", prefix if i == 0 else "") for i in range(3))
+            else:
+                out.append(Leaf(value, value, prefix))
         else:
-            out.append(Leaf(m.group("op"), m.group("op"), prefix))
+            out.append(Leaf(_LEAF_TYPES.get(value, "NAME") if kind == "name" else kind.upper(), value, prefix))
     return out
+
+
+_LEAF_TYPES = {"async": "ASYNC", "await": "AWAIT"}
