@@ -13,7 +13,8 @@ from .config import CONFIG_FILE, PYPROJECT, Job, find_config, load_config, selec
 from .names import package_name
 from .diagnostics import Diagnostic, Location, Severity, SpecError, sorted_diagnostics
 from .loader import DEFAULT_LIMITS, Limits
-from .pipeline import build_job
+from .fingerprint import Recalled, recall, remember
+from .pipeline import Build, build_job
 from .plan import TARGETS
 from .write import UnsafePath, check, write
 
@@ -119,33 +120,62 @@ def _jobs(args: argparse.Namespace) -> list[Job]:
 
 def _generate(args: argparse.Namespace) -> int:
     jobs = _jobs(args)
-    # Render every job before writing any: bad input anywhere leaves every output as it was.
-    builds = [(job, build_job(job)) for job in jobs]
-    for _, result in builds:
-        _print_diagnostics(result.diagnostics)
-    if any(d.severity is Severity.ERROR for _, result in builds for d in result.diagnostics):
+    # Render every job before writing any: bad input anywhere leaves every output as it was. A job
+    # whose inputs are those of its last run, and whose output is as that run left it, is not
+    # rendered again: the run would write the same bytes (see fingerprint.py).
+    runs = [(job, recall(job) or build_job(job)) for job in jobs]
+    shown = [_shown(result) for _, result in runs]
+    for lines in shown:
+        for line in lines:
+            print(line, file=sys.stderr)
+    if any(d.severity is Severity.ERROR for _, result in runs if isinstance(result, Build) for d in result.diagnostics):
         return EXIT_BAD_INPUT  # the errors are printed above; nothing is written
     status = EXIT_OK
-    for job, result in builds:
+    for (job, result), lines in zip(runs, shown):
         if args.check:
-            stale = check(job.output, result.files)
-            if stale:
-                status = EXIT_FINDINGS
-                print(f"{job.output}: out of date with {job.spec}:", file=sys.stderr)
-                for label, paths in (("stale", stale.stale), ("missing", stale.missing), ("extra", stale.extra)):
-                    for path in paths:
-                        print(f"  {label}: {path}", file=sys.stderr)
-                for diff in list(stale.diffs.values())[:5]:
-                    print(_clip(diff), file=sys.stderr)
-                print("  run `specloom generate` to update it", file=sys.stderr)
-            elif not args.quiet:
-                print(f"{job.output}: up to date ({len(result.files)} files)")
+            status = max(status, _check(job, result, lines, quiet=args.quiet))
             continue
-        changes = write(job.output, result.files)
+        if isinstance(result, Recalled):
+            written, removed, unchanged = 0, 0, result.files + 1  # the manifest is unchanged too
+        else:
+            changes = write(job.output, result.files)
+            _remember(job, result, lines, changes.manifest)
+            written, removed, unchanged = len(changes.written), len(changes.removed), len(changes.unchanged)
         if not args.quiet:
-            print(f"{job.spec} → {job.output}: {len(changes.written)} written, {len(changes.removed)} removed, "
-                  f"{len(changes.unchanged)} unchanged")
+            print(f"{job.spec} → {job.output}: {written} written, {removed} removed, {unchanged} unchanged")
     return status
+
+
+def _check(job: Job, result: Build | Recalled, lines: list[str], *, quiet: bool) -> int:
+    """`--check` for one job. A recalled run has hashed every file against the manifest already."""
+    if isinstance(result, Build):
+        stale = check(job.output, result.files)
+        if stale:
+            print(f"{job.output}: out of date with {job.spec}:", file=sys.stderr)
+            for label, paths in (("stale", stale.stale), ("missing", stale.missing), ("extra", stale.extra)):
+                for path in paths:
+                    print(f"  {label}: {path}", file=sys.stderr)
+            for diff in list(stale.diffs.values())[:5]:
+                print(_clip(diff), file=sys.stderr)
+            print("  run `specloom generate` to update it", file=sys.stderr)
+            return EXIT_FINDINGS
+        _remember(job, result, lines, stale.manifest)
+    if not quiet:
+        files = result.files if isinstance(result, Recalled) else len(result.files)
+        print(f"{job.output}: up to date ({files} files)")
+    return EXIT_OK
+
+
+def _shown(result: Build | Recalled) -> list[str]:
+    """The diagnostics as printed, sorted: a recalled run prints what its original printed."""
+    if isinstance(result, Recalled):
+        return list(result.diagnostics)
+    return [d.render() for d in sorted_diagnostics(result.diagnostics)]
+
+
+def _remember(job: Job, result: Build, lines: list[str], manifest: str) -> None:
+    if result.document is not None:  # without the files the load read, a record could not be checked
+        remember(job, result.document.texts, lines, manifest)
 
 
 def _lint(args: argparse.Namespace) -> int:
@@ -180,7 +210,7 @@ def _diff(args: argparse.Namespace) -> int:
     return EXIT_FINDINGS if args.fail_on == "breaking" and changelog.breaking else EXIT_OK
 
 
-def _print_diagnostics(diagnostics: Sequence[Diagnostic]) -> None:
+def _print_diagnostics(diagnostics: list[Diagnostic]) -> None:
     for d in sorted_diagnostics(diagnostics):
         print(d.render(), file=sys.stderr)
 

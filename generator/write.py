@@ -25,6 +25,8 @@ class Changes:
     written: tuple[str, ...] = ()
     removed: tuple[str, ...] = ()
     unchanged: tuple[str, ...] = ()
+    manifest: str = ""
+    """The digest of the manifest now in the folder (what `intact` checks against)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -33,6 +35,8 @@ class Staleness:
     missing: tuple[str, ...] = ()
     extra: tuple[str, ...] = ()
     diffs: dict[str, str] = field(default_factory=dict)
+    manifest: str = ""
+    """The digest of the manifest the output should have."""
 
     def __bool__(self) -> bool:
         return bool(self.stale or self.missing or self.extra)
@@ -54,11 +58,47 @@ def manifest_text(files: dict[str, str]) -> str:
 def owned(outdir: str) -> dict[str, str]:
     """The files the previous run wrote here, with their hashes (empty if none)."""
     try:
-        with open(os.path.join(outdir, MANIFEST), encoding="utf-8") as fh:
-            files = json.load(fh).get("files", {})
-    except (OSError, ValueError, AttributeError):
+        with open(os.path.join(outdir, MANIFEST), "rb") as fh:
+            return _listed(fh.read())
+    except OSError:
         return {}
-    return {p: h for p, h in files.items() if isinstance(p, str) and _is_safe(p)}
+
+
+def _listed(manifest: bytes) -> dict[str, str]:
+    try:
+        files = json.loads(manifest).get("files", {})
+        return {p: h for p, h in files.items() if isinstance(p, str) and _is_safe(p)}
+    except (ValueError, AttributeError):
+        return {}
+
+
+def intact(outdir: str, manifest: str) -> int | None:
+    """How many files the manifest lists, if it is the one whose digest is `manifest` and every
+    file it lists is on disk with the hash it records; else None (and None while a journal says a
+    write was interrupted: the next write rolls it back). Every file is hashed, not only those whose
+    size or mtime changed: an edit may keep both (`touch -r`, a checkout, a coarse clock), and
+    the OpenAI spec's 3,060 files (7 MB) hash in ~35 ms, against ~10 ms to stat them."""
+    if os.path.lexists(os.path.join(outdir, JOURNAL)):
+        return None
+    try:
+        with open(os.path.join(outdir, MANIFEST), "rb") as fh:
+            raw = fh.read()
+    except OSError:
+        return None
+    if hashlib.sha256(raw).hexdigest() != manifest:
+        return None
+    files = _listed(raw)
+    try:
+        target = _Targets(outdir)
+        for path in {os.path.dirname(p): p for p in files}.values():
+            target(path)  # a folder now linked out of the output folder: `write` refuses it
+        for path, expected in files.items():
+            with open(os.path.join(outdir, path), "rb", buffering=0) as fh:  # unbuffered: a quarter faster
+                if hashlib.sha256(fh.read()).hexdigest() != expected:
+                    return None
+    except (OSError, UnsafePath):
+        return None
+    return len(files)
 
 
 def _is_safe(path: str) -> bool:
@@ -111,7 +151,7 @@ def write(outdir: str, files: dict[str, str]) -> Changes:
         _swap(outdir, entries, files)
     for path in removed:
         _prune(outdir, os.path.dirname(target(path)))
-    return Changes(tuple(changed), tuple(removed), tuple(unchanged))
+    return Changes(tuple(changed), tuple(removed), tuple(unchanged), digest(files[MANIFEST]))
 
 
 def _entry(target: str, path: str, *, staged: bool) -> dict[str, object]:
@@ -197,7 +237,7 @@ def check(outdir: str, files: dict[str, str]) -> Staleness:
             diffs[path] = "".join(difflib.unified_diff(current.splitlines(True), text.splitlines(True),
                                                        f"{path} (on disk)", f"{path} (from spec)", n=2))
     extra = sorted(p for p in owned(outdir) if p not in files and os.path.isfile(target(p)))
-    return Staleness(tuple(stale), tuple(missing), tuple(extra), diffs)
+    return Staleness(tuple(stale), tuple(missing), tuple(extra), diffs, digest(files[MANIFEST]))
 
 
 def _unlink(path: str) -> None:
