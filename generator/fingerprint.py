@@ -20,6 +20,7 @@ import hashlib
 import json
 import os
 import sys
+import time
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
@@ -69,7 +70,22 @@ def remember(job: Job, spec_texts: dict[str, str], diagnostics: Iterable[str], m
     spec = {path: hashlib.sha256(text.encode("utf-8")).hexdigest() for path, text in spec_texts.items()}
     record = {"version": RECORD_VERSION, "output": os.path.realpath(job.output), "inputs": inputs(job, spec),
               "manifest": manifest, "diagnostics": list(diagnostics)}
-    _store(_record_path(job.output), json.dumps(record, indent=1, sort_keys=True))
+    path = _record_path(job.output)
+    _store(path, json.dumps(record, indent=1, sort_keys=True))
+    _forget_old(os.path.dirname(path))
+
+
+def _forget_old(folder: str, days: int = 30) -> None:
+    """Drop records not written for `days`: every output folder ever generated (each test run's
+    temporary ones too) gets one, and a stale record only costs its job one full run."""
+    cutoff = time.time() - days * 86400
+    try:
+        with os.scandir(folder) as entries:
+            old = [e.path for e in entries if e.name.endswith(".json") and e.stat().st_mtime < cutoff]
+        for path in old:
+            os.unlink(path)
+    except OSError:
+        pass
 
 
 def inputs(job: Job, spec: Mapping[str, str | None]) -> dict[str, Any]:

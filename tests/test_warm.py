@@ -327,3 +327,15 @@ def test_each_job_of_a_config_is_recalled_on_its_own(specloom: Specloom) -> None
     status, out, _ = specloom()
     assert status == 0 and specloom.builds == 3
     assert "main.yaml → out: 0 written, 0 removed," in out and "main.yaml → sdk: 1 written, 0 removed," in out
+
+
+def test_records_not_written_for_a_month_are_dropped(specloom: Specloom) -> None:
+    runs = specloom.root / "cache" / "runs"
+    runs.mkdir(parents=True)
+    for name, age_days in (("old.json", 31), ("recent.json", 29)):
+        (runs / name).write_text("{}")
+        then = (runs / name).stat().st_mtime - age_days * 86400
+        os.utime(runs / name, (then, then))
+    assert specloom.built()
+    names = {p.name for p in runs.iterdir()}
+    assert "old.json" not in names and "recent.json" in names and len(names) == 2, "and this run's record"
