@@ -47,6 +47,8 @@ class Job:
     """What `--job` selects it by: the `name` key, else the output folder's name."""
     limits: Limits = DEFAULT_LIMITS
     """How large the spec file and its strings may be."""
+    pagination_at: dict[str, Location] = field(default_factory=dict)
+    """operationId → where the config sets its pagination, for errors."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -159,7 +161,8 @@ def _job(src: Source, i: int, raw: Any) -> Job:
     return Job(_rel(src.base, raw["spec"]), _rel(src.base, raw["output"]), _package(src, where, raw.get("package")),
                _targets(src, where, raw.get("targets", list(TARGETS))), _pagination(src, where, raw.get("pagination", {})),
                _base_url(src, where, raw.get("docs_base_url")), _templates(src, where, raw.get("templates")),
-               _renames(src, where, raw.get("renames", {})), name, _limits(src, where, raw.get("limits", {})))
+               _renames(src, where, raw.get("renames", {})), name, _limits(src, where, raw.get("limits", {})),
+               {op: src.locate(join_pointer(where, "pagination", op)) for op in raw.get("pagination", {})})
 
 
 def _limits(src: Source, where: str, raw: Any) -> Limits:

@@ -16,7 +16,7 @@ from .loader import DEFAULT_LIMITS, Limits
 if TYPE_CHECKING:
     from . import ir
     from .config import Job
-    from .diagnostics import Diagnostic
+    from .diagnostics import Diagnostic, Location
     from .loader import Document
     from .normalize.renames import Renames
 
@@ -33,13 +33,15 @@ class Build:
 def build_job(job: Job) -> Build:
     """Everything one job of `specloom.yaml` generates, with all its settings."""
     return build(job.spec, package=job.package, targets=job.targets, templates=job.templates, pagination=job.pagination,
-                 renames=job.renames, docs_base_url=job.docs_base_url, limits=job.limits)
+                 renames=job.renames, docs_base_url=job.docs_base_url, limits=job.limits, pagination_at=job.pagination_at)
 
 
 def build(spec: str, *, package: str | None = None, targets: tuple[str, ...] = ("python", "docs"),
           templates: tuple[str, ...] = (), pagination: Mapping[str, Any] | None = None,
-          renames: Renames | None = None, docs_base_url: str | None = None, limits: Limits = DEFAULT_LIMITS) -> Build:
-    """Everything a spec generates, in memory: nothing is written. No `renames`: none."""
+          renames: Renames | None = None, docs_base_url: str | None = None, limits: Limits = DEFAULT_LIMITS,
+          pagination_at: Mapping[str, Location] | None = None) -> Build:
+    """Everything a spec generates, in memory: nothing is written. No `renames`: none.
+    `pagination_at`: where the config sets each pagination, for errors."""
     from .loader import load
     from .normalize import normalize
     from .normalize.renames import NO_RENAMES
@@ -47,6 +49,7 @@ def build(spec: str, *, package: str | None = None, targets: tuple[str, ...] = (
     from .render import render
 
     document = load(spec, limits)
-    normalized = normalize(document, package=package, pagination=pagination, renames=renames or NO_RENAMES)
+    normalized = normalize(document, package=package, pagination=pagination, renames=renames or NO_RENAMES,
+                           pagination_at=pagination_at)
     files = render(plan(normalized.api, targets, PlanOptions(docs_base_url=docs_base_url)), templates)
     return Build(normalized.api, files, normalized.diagnostics, document)

@@ -422,3 +422,15 @@ def test_job_names_that_coincide_by_default_are_selected_by_output(tmp_path: Pat
     assert ambiguous.code == 2 and "matches 2 jobs; name one by its output folder" in ambiguous.err
     assert specloom("generate", "-q", "--job", "b/sdk", cwd=tmp_path).code == 0
     assert (tmp_path / "b" / "sdk").is_dir() and not (tmp_path / "a").exists()
+
+
+def test_pagination_for_an_unknown_operation_is_an_error_at_the_config_entry(tmp_path: Path) -> None:
+    """A typo in `pagination` would leave the list unpaginated without a word: it is an error,
+    located in specloom.yaml, with the nearest operationId."""
+    (tmp_path / "specloom.yaml").write_text(f"jobs:\n  - spec: {BATCHES}\n    output: out\n    pagination:\n"
+                                            "      listBatchs: false\n")
+    result = specloom("generate", cwd=tmp_path)
+    assert result.code == 2
+    assert errors(result) == ["specloom.yaml:5:7: error[config-pagination]: pagination for 'listBatchs': no operation "
+                              "with that operationId in the spec (did you mean 'listBatches'?) (at #/jobs/0/pagination/listBatchs)"]
+    assert not (tmp_path / "out").exists()

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import difflib
 import os
 from collections.abc import Iterable, Mapping
 from typing import Any
 
 from .. import ir
-from ..diagnostics import Diagnostic, Severity, error
+from ..diagnostics import Diagnostic, Location, Severity, error
 from ..loader import Document, join_pointer
 from ..names import NameAllocator, class_name, module_name, package_name
 from .refs import Node, Resolver
@@ -20,9 +21,11 @@ from .schemas import RESERVED_INLINE_NAMES, Converter, ModuleScope, is_class_sch
 
 
 def normalize(doc: Document, *, package: str | None = None, pagination: Mapping[str, Any] | None = None,
-              renames: Renames = NO_RENAMES) -> ir.Normalized:
+              renames: Renames = NO_RENAMES, pagination_at: Mapping[str, Location] | None = None) -> ir.Normalized:
     """`pagination` and `renames` come from the config (specloom.yaml); renames are applied where
-    each name is decided, so the IR's names are final and collision-free either way."""
+    each name is decided, so the IR's names are final and collision-free either way.
+    `pagination_at` says where the config sets each pagination, for the error when the spec has
+    no such operationId."""
     resolver = Resolver(doc)
     root = doc.trees[doc.root]
     _check_version(doc, root)
@@ -47,6 +50,7 @@ def normalize(doc: Document, *, package: str | None = None, pagination: Mapping[
     method_renames, method_errors = by_target(renames.methods, [op.operation_id for op in operations if op.operation_id],
                                               "operation with operationId")
     resources, client_methods, naming = build_resources(operations, {**models, **op_models}, pagination, method_renames)
+    pagination_errors = _unknown_operations(pagination or {}, operations, pagination_at or {}, doc)
     api = ir.Api(
         title=title,
         version=str(info.get("version") or ""),
@@ -61,9 +65,24 @@ def normalize(doc: Document, *, package: str | None = None, pagination: Mapping[
         client_methods=client_methods,
         security=security_schemes(root),
     )
-    diagnostics = (*doc.diagnostics, *config_errors, *field_errors, *method_errors, *converter.diagnostics,
-                   *builder.diagnostics, *naming)
+    diagnostics = (*doc.diagnostics, *config_errors, *field_errors, *method_errors, *pagination_errors,
+                   *converter.diagnostics, *builder.diagnostics, *naming)
     return ir.Normalized(api, tuple(diagnostics))
+
+
+def _unknown_operations(pagination: Mapping[str, Any], operations: list[ir.Operation],
+                        where: Mapping[str, Location], doc: Document) -> list[Diagnostic]:
+    """An error for each operationId the config's `pagination` names that the spec does not have:
+    a typo there would otherwise leave the list unpaginated without a word."""
+    known = [op.operation_id for op in operations if op.operation_id]
+    errors = []
+    for op_id in pagination:
+        if op_id not in known:
+            close = difflib.get_close_matches(op_id, known, n=1)
+            hint = f" (did you mean {close[0]!r}?)" if close else ""
+            errors.append(Diagnostic(Severity.ERROR, "config-pagination", f"pagination for {op_id!r}: no operation with "
+                                     f"that operationId in the spec{hint}", where.get(op_id, Location(doc.display[doc.root]))))
+    return errors
 
 
 def _check_version(doc: Document, root: dict[str, Any]) -> None:
