@@ -6,6 +6,7 @@ import csv
 import os
 import subprocess
 import sys
+import tempfile
 import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -14,6 +15,9 @@ from pathlib import Path
 import pytest
 
 REPO = Path(__file__).resolve().parent.parent
+# specloom's caches (warm-run records, black's results) go to a folder of this session, so no
+# test sees a record an earlier session left and no run fills the user's ~/.cache.
+os.environ.setdefault("SPECLOOM_CACHE_DIR", tempfile.mkdtemp(prefix="specloom-test-cache-"))
 SHARED = REPO.parent / "shared"
 OPENAI_SPEC = SHARED / "specs" / "openai" / "openapi-2026-08-21.yaml"
 
