@@ -18,10 +18,14 @@ from urllib.parse import quote
 # then escaped as prose, which is always safe, at worst showing an entity literally.
 CODE_SPAN = re.compile(r"(?<![\\`])(`+)(?!`)(.+?)(?<!`)\1(?!`)", re.S)
 _SURROGATE = re.compile("[\ud800-\udfff]")
+# What json.dumps escapes (quote, backslash, controls), and lone surrogates.
+_NEEDS_ESCAPE = re.compile(r'["\\\x00-\x1f\ud800-\udfff]')
 
 
 def py_str(value: str) -> str:
     """A double-quoted Python string literal that evaluates to exactly `value`."""
+    if not _NEEDS_ESCAPE.search(value):  # most are names: quoted as they are
+        return f'"{value}"'
     text = json.dumps(value, ensure_ascii=False)
     # Lone surrogates cannot be written as UTF-8: only a \u escape can carry them.
     return _SURROGATE.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
