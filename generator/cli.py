@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import argparse
+import gc
 import json
 import sys
 import traceback
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import replace
 
 from .config import CONFIG_FILE, PYPROJECT, Job, find_config, load_config, select_jobs
@@ -24,7 +26,8 @@ EXIT_OK, EXIT_FINDINGS, EXIT_BAD_INPUT = 0, 1, 2
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     try:
-        return int(args.run(args))
+        with _no_cyclic_gc():
+            return int(args.run(args))
     except SpecError as exc:
         print(exc.diagnostic.render(), file=sys.stderr)
     except UnsafePath as exc:
@@ -40,6 +43,23 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"{where}: error[internal]: specloom failed: {type(exc).__name__}: {exc} (run with --debug for the traceback)",
               file=sys.stderr)
     return EXIT_BAD_INPUT
+
+
+@contextmanager
+def _no_cyclic_gc() -> Iterator[None]:
+    """The cyclic garbage collector off for one command, and on again after.
+
+    A run builds about a million objects (the parsed spec, the IR, the pages) that all live until
+    it ends, and makes next to no cyclic garbage: the collector's passes over them found nothing
+    and cost about 1.3 s of CPU in a 3 s run on the OpenAI spec (peak memory: +6 MB without them).
+    """
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
 
 
 def _parser() -> argparse.ArgumentParser:
