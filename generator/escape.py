@@ -289,9 +289,8 @@ def _escape_html(text: str) -> str:
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
-def outside_code(text: str, fn: object) -> str:
+def outside_code(text: str, fn: Callable[[str], str]) -> str:
     """`fn` applied to the parts of Markdown `text` outside code spans."""
-    assert callable(fn)
     if "`" not in text:  # no code span
         return fn(text)
     out, last = [], 0

@@ -99,6 +99,7 @@ def tokenize(text: str) -> list[Leaf]:
             raise Unsupported(f"cannot tokenize {text[pos:pos + 20]!r}")
         pos = m.end()
         prefix, kind = m.group("ws"), m.lastgroup  # the alternative that matched (`ws` closes first)
+        assert kind is not None
         value = m.group(kind)
         if kind == "op":
             if value == "...":
