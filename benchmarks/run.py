@@ -203,6 +203,7 @@ def main(argv: list[str] | None = None) -> int:
     factors = (2, 4)
     with tempfile.TemporaryDirectory(prefix="specloom-bench-") as tmp:
         work = Path(tmp)
+        os.environ["SPECLOOM_CACHE_DIR"] = str(work / "cache")  # warm-run records: this run's own
         specs = prepare_specs(spec, work, factors)
         cases = generate_cases(specs, work, runs)
         cases.update(import_cases(work / "warm-yaml", runs))
