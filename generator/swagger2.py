@@ -27,7 +27,8 @@ def convert(doc: dict[str, Any]) -> dict[str, Any]:
     doc = _rewrite(doc)
     consumes = doc.get("consumes") or ["application/json"]
     produces = doc.get("produces") or ["application/json"]
-    params = doc.get("parameters") if isinstance(doc.get("parameters"), dict) else {}
+    raw_params = doc.get("parameters")
+    params: dict[str, Any] = raw_params if isinstance(raw_params, dict) else {}
     components: dict[str, Any] = {
         "schemas": doc.get("definitions") or {},
         "parameters": {k: _parameter(v) for k, v in params.items() if isinstance(v, dict) and v.get("in") not in ("body", "formData")},

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
-from jsonschema.exceptions import ValidationError, best_match
+from jsonschema.exceptions import ValidationError, best_match  # type: ignore[import-untyped,unused-ignore]
 from openapi_schema_validator import OAS30Validator, OAS31Validator, OAS32Validator
 from referencing import Registry, Specification
 from referencing.exceptions import Unresolvable

@@ -56,9 +56,9 @@ def build_resources(ops: list[ir.Operation], models: dict[tuple[str, str], ir.Mo
     shared = {c for c, paths in paths_of.items() if len(paths) > 1} | {c[:i] for c in statics for i in range(1, len(c))}
     root = _Node("")
     for op in ops:
-        chain, wanted = _place(op, deeper, collections, shared)
+        place, wanted = _place(op, deeper, collections, shared)
         node = root
-        for segment in chain:
+        for segment in place:
             node = node.children.setdefault(segment, _Node(segment))
         node.ops.append((op.sdk_name or wanted, op))
     diagnostics: list[Diagnostic] = []
@@ -177,9 +177,9 @@ def _allocate(wanted: str, op: ir.Operation, names: NameAllocator, context: _Con
 def _claim_renames(node: _Node, names: NameAllocator, context: _Context) -> dict[int, str]:
     """The config's method names for this resource's operations (by index), claimed before any
     other name of the resource; one that another method or a child resource wants is an error."""
-    chosen = {("op", i): context.renames[op.operation_id].new for i, (_, op) in enumerate(node.ops)
-              if op.operation_id in context.renames}
-    wanted = [(("op", i), method_name(w)) for i, (w, _) in enumerate(node.ops)]
+    chosen: dict[tuple[str, str | int], str] = {("op", i): context.renames[op.operation_id or ""].new
+                                                for i, (_, op) in enumerate(node.ops) if op.operation_id in context.renames}
+    wanted: list[tuple[tuple[str, str | int], str]] = [(("op", i), method_name(w)) for i, (w, _) in enumerate(node.ops)]
     wanted += [(("resource", seg), field_name(seg)) for seg in node.children]
     clashes = names.claim(wanted, chosen)
     for (_, i), other in clashes.items():

@@ -221,7 +221,8 @@ class Converter:
         members = _dedupe(members)
         if members and all(isinstance(m, ir.LiteralOf) for m in members):
             # `oneOf` of `const`s (an enum with a title per value) is one Literal.
-            members = [_literal([v for m in members for v in m.values])]  # type: ignore[union-attr]
+            merged = _literal([v for m in members if isinstance(m, ir.LiteralOf) for v in m.values])
+            members = [merged] if merged is not None else members
         if not members:
             return ir.NullType() if nullable else ir.AnyType()
         if len(members) == 1:
@@ -238,7 +239,7 @@ class Converter:
         constants, not schema names).
         """
         declared = node.value.get("discriminator")
-        names = [declared["propertyName"]] if isinstance(declared, dict) and isinstance(declared.get("propertyName"), str) else []
+        names: list[str] = [declared["propertyName"]] if isinstance(declared, dict) and isinstance(declared.get("propertyName"), str) else []
         candidates = names or ["type", "object", "kind"]
         for prop in candidates:
             seen: set[Any] = set()
