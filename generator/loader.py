@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import unquote
 
-import yaml
+import yaml  # type: ignore[import-untyped]
 
 from . import parse, swagger2
 from .diagnostics import Diagnostic, Location, Severity, SpecError, error

@@ -15,7 +15,7 @@ import json
 import re
 from typing import Any
 
-import yaml
+import yaml  # type: ignore[import-untyped]
 import yaml_rs
 
 from . import yaml12

@@ -11,12 +11,12 @@ from __future__ import annotations
 import re
 from typing import Any
 
-import yaml
+import yaml  # type: ignore[import-untyped]  # no stubs: PyYAML's classes are Any here
 
 try:  # PyYAML built without libyaml still works, only slower.
     from yaml import CSafeLoader as _BaseLoader
 except ImportError:  # pragma: no cover - depends on the PyYAML build
-    from yaml import SafeLoader as _BaseLoader  # type: ignore[assignment]
+    from yaml import SafeLoader as _BaseLoader
 
 _CORE_RESOLVERS: list[tuple[str, re.Pattern[str], str | list[str]]] = [
     # The empty plain scalar (`default:`) is null too; PyYAML files it under the first character "".
@@ -78,7 +78,7 @@ class _Core12:
         return {key_to_str(construct(k, deep=deep)): construct(v, deep=deep) for k, v in node.value}
 
 
-class Loader(_Core12, _BaseLoader):  # type: ignore[misc,valid-type]
+class Loader(_Core12, _BaseLoader):  # type: ignore[misc]
     """CSafeLoader with YAML 1.2 core-schema resolution and string keys."""
 
     yaml_implicit_resolvers: dict[str | None, list[tuple[str, re.Pattern[str]]]] = {}
@@ -88,7 +88,7 @@ class Loader(_Core12, _BaseLoader):  # type: ignore[misc,valid-type]
         self.duplicate_keys = []
 
 
-class _RedefiningComposer(yaml.composer.Composer):
+class _RedefiningComposer(yaml.composer.Composer):  # type: ignore[misc]
     """YAML lets a later anchor reuse a name (aliases then mean the latest); PyYAML refuses."""
 
     def compose_node(self, parent: Any, index: Any) -> Any:
@@ -98,8 +98,8 @@ class _RedefiningComposer(yaml.composer.Composer):
         return super().compose_node(parent, index)
 
 
-class PyLoader(_Core12, yaml.reader.Reader, yaml.scanner.Scanner, yaml.parser.Parser, _RedefiningComposer,
-               yaml.constructor.SafeConstructor, yaml.resolver.Resolver):
+class PyLoader(_Core12, yaml.reader.Reader, yaml.scanner.Scanner, yaml.parser.Parser, _RedefiningComposer,  # type: ignore[misc]
+               yaml.constructor.SafeConstructor, yaml.resolver.Resolver):  # type: ignore[misc]
     """The pure-Python parser, slower: used only for documents that redefine an anchor
     (OpenAI's 2024 spec does), which libyaml's composer refuses."""
 
