@@ -107,7 +107,7 @@ def cases_out(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
 @pytest.fixture(scope="session")
 def mypy_report(request: pytest.FixtureRequest, cases_out: dict[str, Path],
                 tmp_path_factory: pytest.TempPathFactory) -> dict[str, list[str]]:
-    """One `mypy --strict` call over every generated package and the docs' examples.
+    """One `mypy --strict` call over every generated package, the docs' examples and specloom itself.
 
     mypy is slow cold and fast warm, so it runs once, with a cache kept between test runs.
     Returns error lines by the top folder they are in.
@@ -116,6 +116,7 @@ def mypy_report(request: pytest.FixtureRequest, cases_out: dict[str, Path],
 
     examples = tmp_path_factory.mktemp("examples")
     targets = {
+        "generator": REPO / "generator",
         "openai_batches": REPO / "generated" / "openai-batches" / "python" / "openai_batches",
         "petstore": REPO / "generated" / "petstore" / "python" / "petstore",
     }

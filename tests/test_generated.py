@@ -75,6 +75,10 @@ def test_mypy_strict_passes_on_full_openai_sdk(openai_out: Path, mypy_report: di
     assert mypy_report["openai_full"] == [], "\n".join(mypy_report["openai_full"][:30])
 
 
+def test_mypy_strict_passes_on_specloom_itself(mypy_report: dict[str, list[str]]) -> None:
+    assert mypy_report["generator"] == [], "\n".join(mypy_report["generator"][:30])
+
+
 def test_docs_examples_type_check(mypy_report: dict[str, list[str]]) -> None:
     assert mypy_report["examples"] == [], "\n".join(mypy_report["examples"][:30])
 
