@@ -1,8 +1,9 @@
 """Load stage: a spec path becomes raw document trees, every file reachable through `$ref` included.
 
 Nothing here interprets OpenAPI; it reads files, parses them (`parse` picks json, yaml-rs or
-PyYAML), and can later say on which line a JSON pointer sits: PyYAML composes a file's marks only
-when a diagnostic needs them, since marks cost a second, slow parse (~0.9 s on the OpenAI spec).
+PyYAML), and can later say on which line a JSON pointer sits: `lines` reads it off the text in
+milliseconds, and where it is not sure PyYAML composes the file's marks, a second, slow parse
+(~0.9 s on the OpenAI spec) done only then.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from urllib.parse import unquote
 
 import yaml  # type: ignore[import-untyped]
 
-from . import parse, swagger2
+from . import lines, parse, swagger2
 from .diagnostics import Diagnostic, Location, Severity, SpecError, error
 from .yaml12 import compose_yaml
 
@@ -78,6 +79,9 @@ class Document:
     diagnostics: list[Diagnostic] = field(default_factory=list)
     moved: tuple[tuple[str, str], ...] = ()
     """(new prefix, old prefix) of root-file pointers that a conversion moved (Swagger 2.0)."""
+    printable: set[str] = field(default_factory=set, repr=False)
+    """Files whose text is known to hold no character YAML forbids (`parse.parse_yaml` read them)."""
+    _locators: dict[str, lines.Locator] = field(default_factory=dict, repr=False)
     _nodes: dict[str, Any] = field(default_factory=dict, repr=False)
 
     def locate(self, file: str, pointer: str) -> Location:
@@ -88,11 +92,26 @@ class Document:
             if pointer.startswith(new):
                 source_pointer = old + pointer[len(new):]
                 break
+        parts = split_pointer(source_pointer)
+        found = self._locator(file).find(parts)
+        if found is None:
+            found = self._composed(file, parts)
+        return Location(shown, pointer) if found is None else Location(shown, pointer, *found)
+
+    def _locator(self, file: str) -> lines.Locator:
+        if file not in self._locators:
+            text = self.texts.get(file)
+            self._locators[file] = (lines.Declined() if text is None
+                                    else lines.locator(text, printable=file in self.printable))
+        return self._locators[file]
+
+    def _composed(self, file: str, parts: list[str]) -> lines.Position | None:
+        """Where PyYAML's composer puts the pointer: the answer `lines` gives when it is sure."""
         node = self._node_tree(file)
         if node is None:
-            return Location(shown, pointer)
+            return None
         mark = node.start_mark
-        for part in split_pointer(source_pointer):
+        for part in parts:
             if isinstance(node, yaml.MappingNode):
                 entry = next((kv for kv in node.value if kv[0].value == part), None)
                 if entry is None:
@@ -103,7 +122,7 @@ class Document:
                 mark = node.start_mark
             else:
                 break
-        return Location(shown, pointer, mark.line + 1, mark.column + 1)
+        return mark.line + 1, mark.column + 1
 
     def _node_tree(self, file: str) -> Any:
         if file not in self._nodes:
@@ -119,9 +138,13 @@ def _display_name(path: str) -> str:
     return path if rel.startswith("..") else rel
 
 
+def _is_json(path: str) -> bool:
+    return path.endswith(".json")
+
+
 def _parse(path: str, text: str, shown: str) -> tuple[Any, list[Diagnostic]]:
     try:
-        if path.endswith(".json"):
+        if _is_json(path):
             data, duplicates = parse.parse_json(text)
         else:
             data, duplicates = parse.parse_yaml(text, alias_budget=_node_budget(text))
@@ -228,6 +251,8 @@ def load(path: str, limits: Limits = DEFAULT_LIMITS) -> Document:
         doc.texts[file] = text
         tree, diags = _parse(file, text, shown)
         doc.trees[file] = tree
+        if not _is_json(file):
+            doc.printable.add(file)
         doc.diagnostics.extend(diags)
         try:
             refs = _external_refs(tree, budget=_node_budget(text), max_string_chars=limits.max_string_chars)

@@ -53,7 +53,7 @@ def parse_json(text: str) -> tuple[Any, Duplicates]:
 
 def parse_yaml(text: str, *, alias_budget: int) -> tuple[Any, Duplicates]:
     """A YAML file: JSON text by `json`, the rest by yaml-rs where it agrees with yaml12, else PyYAML."""
-    if text.lstrip()[:1] == "{" and not _NOT_PRINTABLE.search(text):
+    if text.lstrip()[:1] == "{" and not NOT_PRINTABLE.search(text):
         try:
             data, duplicated = _json(text, strict=True)
             if not duplicated:
@@ -129,7 +129,7 @@ _CORE_NUMBER = re.compile(
 )
 # What YAML 1.2 (and PyYAML) allow in a stream; yaml-rs takes control characters too, and cuts a
 # string at NUL. U+0085/U+2028/U+2029 are line breaks to PyYAML (YAML 1.1) and text to yaml-rs.
-_NOT_PRINTABLE = re.compile("[^\x09\x0a\x0d\x20-\x7e\xa0-\u2027\u202a-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+NOT_PRINTABLE = re.compile("[^\x09\x0a\x0d\x20-\x7e\xa0-\u2027\u202a-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 _NODE_START = frozenset(" \t\r\n[{,")
 _NOT_ANCHOR_NAME = frozenset(["", " ", "\t", "\r", "\n", "[", "]", "{", "}", ","])
 _LOCATION = re.compile(r"at line (\d+), column (\d+)")
@@ -164,7 +164,7 @@ def _refuse_hostile(message: str) -> None:
 
 
 def _may_differ(text: str) -> bool:
-    if _NOT_PRINTABLE.search(text) or _starts_node(text, "!"):
+    if NOT_PRINTABLE.search(text) or _starts_node(text, "!"):
         return True
     for pattern in (_UNDERSCORE, _PREFIX, _INF_NAN):
         for match in pattern.finditer(text):

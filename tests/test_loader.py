@@ -292,6 +292,52 @@ def test_locate_returns_1_based_line(tmp_path: Path, pointer: str, needle: str) 
     assert loc.col is not None and loc.col >= 1
 
 
+def test_locate_reads_lines_off_the_text(tmp_path: Path) -> None:
+    # Block YAML: the pointer is followed through the text; PyYAML does not compose the file.
+    path = _write(tmp_path / "spec.yaml", SPEC_YAML)
+    doc = load(str(path))
+    pointer = "#/components/schemas/Pet/properties/name/type"
+    assert doc.locate(doc.root, pointer).line == _line_of(SPEC_YAML, "type: string")
+    assert doc._nodes == {}
+
+
+@pytest.mark.parametrize(("pointer", "needle", "composed"), [
+    ("#/components/schemas/Pet/required/1", "required:", True),  # inside a flow collection
+    ("#/components/schemas/Pet/x-tag", "x-tag:", False),  # before what could mislead
+    ("#/components/schemas/Pet/properties/name", "name:", True),  # past it
+])
+def test_locate_composes_where_the_text_may_mislead(tmp_path: Path, pointer: str, needle: str, composed: bool) -> None:
+    # A flow collection; a tagged quoted scalar whose next line is not indented past its key (so
+    # that a line of it could pass for a key): the text is not read there, PyYAML composes it.
+    text = """
+    components:
+      schemas:
+        Pet:
+          required: [id, name]
+          x-tag: !!str "a
+      b"
+          properties:
+            name:
+              type: string
+    """
+    path = _write(tmp_path / "spec.yaml", text)
+    doc = load(str(path))
+    loc = doc.locate(doc.root, pointer)
+    assert loc.line == _line_of(text, needle)
+    assert bool(doc._nodes) == composed
+
+
+def test_locate_in_json_that_libyaml_cannot_compose_has_no_line(tmp_path: Path) -> None:
+    # libyaml refuses an escaped UTF-16 surrogate that json reads: PyYAML finds no line, and the
+    # text is not read for one either.
+    path = tmp_path / "spec.json"
+    path.write_text('{\n  "openapi": "3.1.0",\n  "info": {"title": "\\ud83d\\ude00"}\n}\n', encoding="utf-8")
+    doc = load(str(path))
+    loc = doc.locate(doc.root, "#/info/title")
+    assert (loc.line, loc.col) == (None, None)
+    assert loc.render() == f"{path}:#/info/title"
+
+
 def test_locate_root_pointer(tmp_path: Path) -> None:
     path = _write(tmp_path / "spec.yaml", "# a comment\n\nopenapi: 3.1.0\n")
     doc = load(str(path))
