@@ -18,7 +18,7 @@ _SEPARATOR = re.compile(r"[ \t\r\n]*+([,}\]])")
 # one whose `:` is on a later line.
 _UNSURE_KEYS = [re.compile(p) for p in (
     r'":(?<=[^"]{1000}":)', r'" :(?<=[^"]{1000}" :)', r'"(?:\t|[ ]{2,}|[ ]\t)[ \t]*+:', r'"[ \t\r]*+\n[ \t\r\n]*+:',
-    r'\\"(?:[^"\\\n]|\\.)*+"[ \t\r]*+:',
+    r'\\"[^"\\\n]*+(?:\\.[^"\\\n]*+)*+"[ \t\r]*+:',  # unrolled: 0.13 s, not 0.57 s, on minified OpenAI
 )]
 _DECODER = json.JSONDecoder(strict=False)
 
