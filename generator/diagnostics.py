@@ -40,9 +40,11 @@ class Diagnostic:
         suffix = f" (at {pointer})" if pointer and self.location.line is not None else ""
         return f"{where}: {self.severity.value}[{self.code}]: {self.message}{suffix}"
 
-    def sort_key(self) -> tuple[str, int, int, str, str]:
+    def sort_key(self) -> tuple[str, int, int, str, str, str]:
+        """File, line, column, code, message, then the pointer: diagnostics without a line (a file
+        libyaml cannot compose) still print in one order, not the order of a set."""
         loc = self.location
-        return (loc.file, loc.line or 0, loc.col or 0, self.code, self.message)
+        return (loc.file, loc.line or 0, loc.col or 0, self.code, self.message, loc.pointer or "")
 
 
 class SpecError(Exception):

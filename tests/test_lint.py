@@ -443,3 +443,18 @@ def test_openai_spec(openai_lint: tuple[list[Diagnostic], float]) -> None:
     enums = {d.location.pointer for d in _only(found, "enum-description-mismatch")}
     assert "#/components/schemas/RealtimeConversationItemWithReference/properties/type/description" in enums
     assert not any(d.severity is Severity.ERROR for d in found)
+
+
+def test_diagnostics_without_lines_print_in_one_order(tmp_path: Path) -> None:
+    """A JSON escape libyaml cannot compose (a lone surrogate) leaves every diagnostic without a
+    line; equal ones at different pointers still print in one order, whatever the hash seed."""
+    params = [{"name": "p", "in": "query", "schema": {"type": "boolean"},
+               "examples": {f"e{i}": {"value": "true"} for i in range(12)}}]
+    spec = tmp_path / "spec.json"
+    spec.write_text(json.dumps({"openapi": "3.1.0", "info": {"title": "t", "version": "1", "description": "\ud800"},
+                                "paths": {"/a": {"get": {"operationId": "a", "parameters": params,
+                                                         "responses": {"200": {"description": "ok"}}}}}}))
+    outputs = [run_specloom("lint", str(spec), env={"PYTHONHASHSEED": seed}).stdout for seed in ("1", "2", "3")]
+    pointers = [line.split(":", 2)[1] for line in outputs[0].splitlines() if "invalid-example" in line]
+    assert len(pointers) == 12 and pointers == sorted(pointers)
+    assert outputs[0] == outputs[1] == outputs[2]
