@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import difflib
 import os
 from collections.abc import Iterable, Mapping
 from typing import Any
@@ -14,7 +13,7 @@ from ..names import NameAllocator, class_name, module_name, package_name
 from .refs import Node, Resolver
 from .modules import assign_homes
 from .operations import Operations
-from .renames import NO_RENAMES, Rename, Renames, by_target, rename_error, split_fields
+from .renames import NO_RENAMES, Rename, Renames, by_target, did_you_mean, rename_error, split_fields
 from .resources import build_resources
 from .security import security_schemes
 from .schemas import RESERVED_INLINE_NAMES, Converter, ModuleScope, is_class_schema, is_nullable_schema
@@ -78,10 +77,9 @@ def _unknown_operations(pagination: Mapping[str, Any], operations: list[ir.Opera
     errors = []
     for op_id in pagination:
         if op_id not in known:
-            close = difflib.get_close_matches(op_id, known, n=1)
-            hint = f" (did you mean {close[0]!r}?)" if close else ""
             errors.append(Diagnostic(Severity.ERROR, "config-pagination", f"pagination for {op_id!r}: no operation with "
-                                     f"that operationId in the spec{hint}", where.get(op_id, Location(doc.display[doc.root]))))
+                                     f"that operationId in the spec{did_you_mean(op_id, known)}",
+                                     where.get(op_id, Location(doc.display[doc.root]))))
     return errors
 
 

@@ -41,12 +41,17 @@ def rename_error(code: str, message: str, rename: Rename) -> Diagnostic:
     return Diagnostic(Severity.ERROR, code, message, rename.location)
 
 
+def did_you_mean(name: str, known: Iterable[str]) -> str:
+    """` (did you mean 'Batch'?)` for the known name nearest `name`, or nothing."""
+    close = difflib.get_close_matches(name, list(known), n=1)
+    return f" (did you mean {close[0]!r}?)" if close else ""
+
+
 def unknown(kind: str, rename: Rename, known: Iterable[str], name: str | None = None) -> Diagnostic:
     """`no schema 'Batchh' in the spec (did you mean 'Batch'?)`: a typo must not pass silently."""
     name = rename.target if name is None else name
-    close = difflib.get_close_matches(name, list(known), n=1)
-    hint = f" (did you mean {close[0]!r}?)" if close else ""
-    return rename_error("rename-unknown", f"cannot rename {rename.target!r}: no {kind} {name!r}{hint}", rename)
+    return rename_error("rename-unknown", f"cannot rename {rename.target!r}: no {kind} {name!r}{did_you_mean(name, known)}",
+                        rename)
 
 
 def by_target(renames: Iterable[Rename], known: Iterable[str], kind: str) -> tuple[dict[str, Rename], list[Diagnostic]]:
