@@ -25,6 +25,7 @@ from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
+from .cachedir import cache_root
 from .write import intact
 
 if TYPE_CHECKING:
@@ -152,16 +153,6 @@ def _tree_hash(folders: Iterable[str]) -> str:
                     body = "unreadable"
                 h.update(f"{os.path.relpath(path, folder)}\0{body}\0".encode("utf-8", "surrogateescape"))
     return h.hexdigest()
-
-
-def cache_root() -> str:
-    """`$SPECLOOM_CACHE_DIR`, else `$XDG_CACHE_HOME/specloom`, else `~/.cache/specloom`: where
-    pyformat.blackcache keeps its cache too (not imported: it costs 10 ms of imports)."""
-    root = os.environ.get("SPECLOOM_CACHE_DIR")
-    if root:
-        return root
-    xdg = os.environ.get("XDG_CACHE_HOME")
-    return os.path.join(xdg or os.path.join(os.path.expanduser("~"), ".cache"), "specloom")
 
 
 def _record_path(outdir: str) -> str:

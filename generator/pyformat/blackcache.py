@@ -16,17 +16,15 @@ import tempfile
 from importlib.metadata import version
 from pathlib import Path
 
+from ..cachedir import cache_root
+
 # The mode render uses, as part of the key: a change of mode must not reuse old results.
 MODE_KEY = "target-versions>=py310 line-length=88"
 
 
 def cache_dir() -> Path:
-    """`$SPECLOOM_CACHE_DIR/black`, else `$XDG_CACHE_HOME/specloom/black`, else `~/.cache/specloom/black`."""
-    root = os.environ.get("SPECLOOM_CACHE_DIR")
-    if root:
-        return Path(root) / "black"
-    xdg = os.environ.get("XDG_CACHE_HOME")
-    return (Path(xdg) if xdg else Path.home() / ".cache") / "specloom" / "black"
+    """`black/` under specloom's cache root (see cachedir.py)."""
+    return Path(cache_root()) / "black"
 
 
 @functools.lru_cache(maxsize=1)
