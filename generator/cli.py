@@ -194,8 +194,7 @@ def _shown(result: Build | Recalled) -> list[str]:
 
 
 def _remember(job: Job, result: Build, lines: list[str], manifest: str) -> None:
-    if result.document is not None:  # without the files the load read, a record could not be checked
-        remember(job, result.document.texts, lines, manifest)
+    remember(job, result.document.texts, lines, manifest)
 
 
 def _lint(args: argparse.Namespace) -> int:

@@ -26,7 +26,7 @@ class Build:
     api: ir.Api
     files: dict[str, str]
     diagnostics: tuple[Diagnostic, ...]
-    document: Document | None = None
+    document: Document
     """What the load read: every spec file's text, by absolute path (what a rerun checks)."""
 
 
