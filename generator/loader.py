@@ -9,6 +9,7 @@ milliseconds, and where it is not sure PyYAML composes the file's marks, a secon
 from __future__ import annotations
 
 import os
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import unquote
@@ -68,6 +69,24 @@ def join_pointer(base: str, *parts: str | int) -> str:
     return pointer
 
 
+def composed_position(root: Any, parts: Sequence[str]) -> lines.Position:
+    """Where PyYAML's composed tree puts a pointer (1-based): a mapping entry at its key; where the
+    pointer leaves the tree, the deepest node it reached."""
+    node, mark = root, root.start_mark
+    for part in parts:
+        if isinstance(node, yaml.MappingNode):
+            entry = next((kv for kv in node.value if kv[0].value == part), None)
+            if entry is None:
+                break
+            mark, node = entry[0].start_mark, entry[1]
+        elif isinstance(node, yaml.SequenceNode) and part.isdigit() and int(part) < len(node.value):
+            node = node.value[int(part)]
+            mark = node.start_mark
+        else:
+            break
+    return mark.line + 1, mark.column + 1
+
+
 @dataclass
 class Document:
     """Every file of a spec, parsed, keyed by absolute path; `root` is the file the user named."""
@@ -108,21 +127,7 @@ class Document:
     def _composed(self, file: str, parts: list[str]) -> lines.Position | None:
         """Where PyYAML's composer puts the pointer: the answer `lines` gives when it is sure."""
         node = self._node_tree(file)
-        if node is None:
-            return None
-        mark = node.start_mark
-        for part in parts:
-            if isinstance(node, yaml.MappingNode):
-                entry = next((kv for kv in node.value if kv[0].value == part), None)
-                if entry is None:
-                    break
-                mark, node = entry[0].start_mark, entry[1]
-            elif isinstance(node, yaml.SequenceNode) and part.isdigit() and int(part) < len(node.value):
-                node = node.value[int(part)]
-                mark = node.start_mark
-            else:
-                break
-        return mark.line + 1, mark.column + 1
+        return None if node is None else composed_position(node, parts)
 
     def _node_tree(self, file: str) -> Any:
         if file not in self._nodes:

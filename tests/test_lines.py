@@ -23,7 +23,7 @@ from hypothesis import strategies as st
 from conftest import SHARED, corpus_specs, need_shared
 from generator.diagnostics import SpecError
 from generator.lines import Declined, Position, locator
-from generator.loader import load, split_pointer
+from generator.loader import composed_position, load, split_pointer
 from generator.yaml12 import compose_yaml
 
 Pointer = tuple[str, ...]
@@ -32,20 +32,7 @@ Pointer = tuple[str, ...]
 # ---- the reference: PyYAML's composer, walked as Document.locate walked it --------------------
 
 
-def composed(root: yaml.Node, parts: Pointer) -> Position:
-    node, mark = root, root.start_mark
-    for part in parts:
-        if isinstance(node, yaml.MappingNode):
-            entry = next((kv for kv in node.value if kv[0].value == part), None)
-            if entry is None:
-                break
-            mark, node = entry[0].start_mark, entry[1]
-        elif isinstance(node, yaml.SequenceNode) and part.isdigit() and int(part) < len(node.value):
-            node = node.value[int(part)]
-            mark = node.start_mark
-        else:
-            break
-    return mark.line + 1, mark.column + 1
+# composed_position: the fallback the loader uses where the fast reading is unsure.
 
 
 def node_pointers(root: yaml.Node) -> Iterator[tuple[Pointer, Position, bool]]:
@@ -85,7 +72,7 @@ def compare(text: str, *, printable: bool = False, limit: int | None = None,
     if limit is not None and len(nodes) > limit:
         nodes = nodes[::len(nodes) // limit + 1]  # spread over the whole file, the same every run
     # Past some nodes, pointers that name nothing there (`٣` is a digit to `str.isdigit`).
-    probes = [(p + (missing,), composed(root, p + (missing,)), False)
+    probes = [(p + (missing,), composed_position(root, p + (missing,)), False)
               for i, (p, _, _) in enumerate(nodes) if i % 5 == 0 for missing in ("no such key", "7", "0", "01", "٣")]
     declined = declined_nodes = 0
     for parts, want, node_outside_flow in [(p, want, not in_flow) for p, want, in_flow in nodes] + probes:
