@@ -5,6 +5,12 @@ delete what it generated before and the spec no longer needs, and never touches 
 Every changed file is staged beside its target first; only when all are staged are they renamed
 into place, the old ones moved aside until the run commits, so a failure or an interrupt at any
 point leaves the previous output as it was (a journal finishes the undo after a hard kill).
+
+A first run, into a folder that does not exist or is empty, has nothing to undo: the whole tree
+is written into a new folder beside it, which is then renamed into place in one step.
+
+Files are written by a few threads: creating a file is kernel time (0.1–0.5 ms a file on an
+ext4 disk, 3,060 files for the OpenAI spec), which threads spend in parallel, without the GIL.
 """
 
 from __future__ import annotations
@@ -12,12 +18,18 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import shutil
+import threading
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 MANIFEST = ".specloom-manifest.json"
 JOURNAL = ".specloom-journal.json"
 _STAGED = ".specloom-tmp"
 _BACKUP = ".specloom-old"
+_NEW_TREE = ".specloom-new-"
+"""A first run's tree is written to `.<folder name>.specloom-new-<pid>` beside the output folder."""
+_WRITERS = 4
 
 
 @dataclass(frozen=True, slots=True)
@@ -140,6 +152,8 @@ def write(outdir: str, files: dict[str, str]) -> Changes:
     """Make `outdir` hold `files` (plus the manifest): all of it, or, on any failure, none."""
     recover(outdir)
     files = {**files, MANIFEST: manifest_text(files)}
+    if _empty(outdir):
+        return _first_write(outdir, files)
     target = _Targets(outdir)
     changed: list[str] = []
     unchanged: list[str] = []
@@ -152,6 +166,82 @@ def write(outdir: str, files: dict[str, str]) -> Changes:
     for path in removed:
         _prune(outdir, os.path.dirname(target(path)))
     return Changes(tuple(changed), tuple(removed), tuple(unchanged), digest(files[MANIFEST]))
+
+
+def _empty(outdir: str) -> bool:
+    """No output folder yet, or an empty one (not a link: its target is the user's business)."""
+    if not os.path.lexists(outdir):
+        return True
+    if os.path.islink(outdir) or not os.path.isdir(outdir):
+        return False
+    with os.scandir(outdir) as entries:
+        return next(entries, None) is None
+
+
+def _first_write(outdir: str, files: dict[str, str]) -> Changes:
+    """Every file into a new folder beside `outdir`, renamed into place once all are written:
+    one rename, not one a file, and no journal, since there is no previous output to restore.
+    A run killed before the rename leaves only that folder, which the next `recover` removes."""
+    for path in files:
+        if not _is_safe(path):
+            raise UnsafePath(f"refusing to write outside the output folder: {path!r}")
+    parent, name = os.path.split(os.path.abspath(outdir))
+    os.makedirs(parent, exist_ok=True)
+    staging = os.path.join(parent, f".{name}{_NEW_TREE}{os.getpid()}")
+    shutil.rmtree(staging, ignore_errors=True)
+    try:
+        os.mkdir(staging)
+        for folder in sorted({os.path.dirname(p) for p in files} - {""}):
+            os.makedirs(os.path.join(staging, *folder.split("/")), exist_ok=True)
+        _put_all([(os.path.join(staging, *p.split("/")), t) for p, t in files.items()], exclusive=True)
+        if os.path.isdir(outdir):
+            os.rmdir(outdir)  # empty, as checked: a directory is renamed over only where none is
+        os.rename(staging, outdir)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    return Changes(tuple(sorted(files)), (), (), digest(files[MANIFEST]))
+
+
+def _put_all(items: Sequence[tuple[str, str]], *, exclusive: bool = False) -> None:
+    """Write each (path, text), the folders being there, on a few threads; the first failure is
+    raised once all threads have stopped (each stops at any failure)."""
+    failures: list[BaseException] = []
+
+    def run(chunk: Sequence[tuple[str, str]]) -> None:
+        try:
+            for path, text in chunk:
+                if failures:
+                    return
+                _put(path, text, exclusive)
+        except BaseException as exc:  # handed to the calling thread
+            failures.append(exc)
+
+    if len(items) < 2 * _WRITERS:
+        run(items)
+    else:
+        threads = [threading.Thread(target=run, args=(items[i::_WRITERS],), daemon=True) for i in range(_WRITERS)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+    if failures:
+        raise failures[0]
+
+
+def _put(path: str, text: str, exclusive: bool = False) -> None:
+    """One file, as UTF-8 with the newlines as they are: open, write, close and nothing else
+    (a text-mode `open` adds an `ioctl`, an `lseek` and an `fstat` a file)."""
+    flags = os.O_WRONLY | os.O_CREAT | (os.O_EXCL if exclusive else os.O_TRUNC) | getattr(os, "O_CLOEXEC", 0) \
+        | getattr(os, "O_BINARY", 0)
+    data = text.encode("utf-8")
+    fd = os.open(path, flags, 0o666)
+    try:
+        view = memoryview(data)
+        while view:
+            view = view[os.write(fd, view):]
+    finally:
+        os.close(fd)
 
 
 def _entry(target: str, path: str, *, staged: bool) -> dict[str, object]:
@@ -167,16 +257,11 @@ def _swap(outdir: str, entries: list[dict[str, object]], files: dict[str, str]) 
     journal = os.path.join(outdir, JOURNAL)
     os.makedirs(outdir, exist_ok=True)
     _write_json(journal, {"committed": False, "entries": entries})
-    made: set[str] = set()
     try:
-        for e in entries:
-            if e["temp"]:
-                folder = os.path.dirname(str(e["target"]))
-                if folder not in made:
-                    os.makedirs(folder, exist_ok=True)
-                    made.add(folder)
-                with open(str(e["temp"]), "w", encoding="utf-8", newline="") as fh:
-                    fh.write(files[str(e["path"])])
+        staged = [e for e in entries if e["temp"]]
+        for folder in sorted({os.path.dirname(str(e["target"])) for e in staged}):
+            os.makedirs(folder, exist_ok=True)
+        _put_all([(str(e["temp"]), files[str(e["path"])]) for e in staged])
         for e in entries:
             if e["existed"]:
                 os.replace(str(e["target"]), str(e["backup"]))
@@ -190,7 +275,9 @@ def _swap(outdir: str, entries: list[dict[str, object]], files: dict[str, str]) 
 
 
 def recover(outdir: str) -> None:
-    """Finish what an interrupted `write` left: undo it if it had not committed, else tidy up."""
+    """Finish what an interrupted `write` left: undo it if it had not committed, else tidy up;
+    and remove a first run's folder left beside `outdir` by a run that is no longer running."""
+    _remove_abandoned_trees(outdir)
     journal = os.path.join(outdir, JOURNAL)
     try:
         with open(journal, encoding="utf-8") as fh:
@@ -204,12 +291,41 @@ def recover(outdir: str) -> None:
                 os.replace(backup, target)
             elif not e["existed"] and temp and not os.path.exists(temp):
                 _unlink(target)  # it was new and had been moved in
-        for leftover in (temp, backup):
+        # Once committed, every staged file was renamed into place and only old files have a backup.
+        for leftover in (temp, backup) if not state.get("committed") else (backup if e["existed"] else None,):
             if leftover:
                 _unlink(leftover)
         if not state.get("committed") and not e["existed"]:
             _prune(outdir, os.path.dirname(target))  # folders made for it while staging
     _unlink(journal)
+
+
+def _remove_abandoned_trees(outdir: str) -> None:
+    parent, name = os.path.split(os.path.abspath(outdir))
+    prefix = f".{name}{_NEW_TREE}"
+    try:
+        with os.scandir(parent) as entries:
+            leftovers = [e.name for e in entries if e.name.startswith(prefix)]
+    except OSError:
+        return
+    for leftover in leftovers:
+        pid = leftover[len(prefix):]
+        if pid.isdigit() and not _running(int(pid)):
+            shutil.rmtree(os.path.join(parent, leftover), ignore_errors=True)
+
+
+def _running(pid: int) -> bool:
+    if pid == os.getpid():
+        return False  # this process starts no second write to the same folder while one runs
+    if os.name == "nt":
+        return True  # there, signal 0 is CTRL_C_EVENT, not a probe: such a folder stays
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:
+        return True  # there, but another user's
+    return True
 
 
 def _write_json(path: str, value: object) -> None:

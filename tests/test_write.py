@@ -7,6 +7,7 @@ import os
 import subprocess
 import sys
 import textwrap
+import threading
 from pathlib import Path
 
 import pytest
@@ -61,27 +62,114 @@ def tree(root: Path) -> dict[str, str | None]:
             for p in sorted(root.rglob("*"))}
 
 
+def _failing_writes(monkeypatch: pytest.MonkeyPatch, fail_at: int, suffix: str) -> list[str]:
+    """Make the `fail_at`-th write into a file whose name ends with `suffix` fail as a full disk
+    does: after the file was created. Returns the files written into so far."""
+    written: list[str] = []
+    real_write, lock = os.write, threading.Lock()
+
+    def flaky(fd: int, data: object) -> int:
+        path = os.readlink(f"/proc/self/fd/{fd}")
+        if path.endswith(suffix):
+            with lock:
+                written.append(path)
+                if len(written) == fail_at:
+                    raise OSError(28, "No space left on device", path)
+        return real_write(fd, data)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(writer.os, "write", flaky)
+    return written
+
+
+needs_proc = pytest.mark.skipif(not os.path.isdir("/proc/self/fd"), reason="reads which file a descriptor is from /proc")
+
+
+@needs_proc
 @pytest.mark.parametrize("fail_at", [1, 3, 5])
 def test_failure_while_staging_leaves_old_tree(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, fail_at: int) -> None:
     """The disk fills up while a staged file is written (after it was created, in new folders)."""
     writer.write(str(tmp_path), OLD)
     before = tree(tmp_path)
-    staged = []
-
-    def flaky(path: str, *args: object, **kwargs: object) -> object:
-        handle = open(path, *args, **kwargs)  # type: ignore[call-overload]
-        if path.endswith(".specloom-tmp") and writer.JOURNAL not in path:
-            staged.append(path)
-            if len(staged) == fail_at:
-                handle.close()
-                raise OSError(28, "No space left on device", path)
-        return handle
-
-    monkeypatch.setattr(writer, "open", flaky, raising=False)
+    staged = _failing_writes(monkeypatch, fail_at, ".specloom-tmp")
     with pytest.raises(OSError):
         writer.write(str(tmp_path), {**NEW, "deep/er/d.md": "d\n"})
     assert len(staged) == fail_at
     assert tree(tmp_path) == before
+
+
+MANY = {f"python/m{i}.py": f"m = {i}\n" for i in range(40)} | {f"docs/{i}/p.md": f"# {i}\n" for i in range(40)}
+
+
+@needs_proc
+@pytest.mark.parametrize("fail_at", [1, 30, 79])
+def test_failure_while_staging_many_files_leaves_old_tree(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                          fail_at: int) -> None:
+    """As above, with enough files that several threads write them."""
+    writer.write(str(tmp_path), OLD)
+    before = tree(tmp_path)
+    staged = _failing_writes(monkeypatch, fail_at, ".specloom-tmp")
+    with pytest.raises(OSError):
+        writer.write(str(tmp_path), MANY)
+    assert len(staged) >= fail_at
+    assert tree(tmp_path) == before
+
+
+@pytest.mark.parametrize("exists", [False, True])
+def test_first_write_is_one_rename(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, exists: bool) -> None:
+    """Into a folder that is not there, or is empty: the tree is written beside it and renamed in."""
+    out = tmp_path / "out"
+    if exists:
+        out.mkdir()
+    renames: list[tuple[str, str]] = []
+    real_rename = os.rename
+    monkeypatch.setattr(writer.os, "rename", lambda a, b: (renames.append((a, b)), real_rename(a, b))[1])
+    changes = writer.write(str(out), MANY)
+    assert renames == [(str(tmp_path / f".out.specloom-new-{os.getpid()}"), str(out))]
+    assert set(changes.written) == {*MANY, writer.MANIFEST}
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["out"]
+    assert not writer.check(str(out), MANY)
+    assert writer.intact(str(out), changes.manifest) == len(MANY)
+
+
+@needs_proc
+@pytest.mark.parametrize("fail_at", [1, 40, 81])
+def test_failure_in_a_first_write_leaves_nothing(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, fail_at: int) -> None:
+    out = tmp_path / "out"
+    written = _failing_writes(monkeypatch, fail_at, "")
+    with pytest.raises(OSError):
+        writer.write(str(out), MANY)
+    assert len(written) >= fail_at
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_first_write_killed_leaves_a_folder_the_next_run_removes(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    script = textwrap.dedent(f"""
+        import os, sys
+        sys.path.insert(0, {str(REPO)!r})
+        from generator import write as writer
+        real, calls = writer._put, []
+        def dying(*args):
+            calls.append(args[0])
+            if len(calls) == 30:
+                os._exit(9)  # no cleanup at all, as with SIGKILL or a power cut
+            real(*args)
+        writer._put = dying
+        writer.write({str(out)!r}, {MANY!r})
+    """)
+    assert subprocess.run([sys.executable, "-c", script]).returncode == 9
+    [left] = tmp_path.iterdir()
+    assert left.name.startswith(".out.specloom-new-") and not out.exists()
+    writer.write(str(out), NEW)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["out"]
+    assert not writer.check(str(out), NEW)
+
+
+def test_a_folder_with_files_of_the_users_is_not_a_first_write(tmp_path: Path) -> None:
+    (tmp_path / "mine.txt").write_text("not specloom's")
+    writer.write(str(tmp_path), NEW)
+    assert (tmp_path / "mine.txt").read_text() == "not specloom's"
+    assert not writer.check(str(tmp_path), NEW)
 
 
 @pytest.mark.parametrize("die_at", [2, 3, 5, 7])
