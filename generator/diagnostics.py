@@ -54,6 +54,9 @@ class SpecError(Exception):
         super().__init__(diagnostic.render())
         self.diagnostic = diagnostic
 
+    def __reduce__(self) -> tuple[type[SpecError], tuple[Diagnostic]]:
+        return SpecError, (self.diagnostic,)  # pickled from a worker process (forkmap) with its diagnostic
+
 
 def error(code: str, message: str, location: Location) -> SpecError:
     return SpecError(Diagnostic(Severity.ERROR, code, message, location))

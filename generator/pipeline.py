@@ -7,6 +7,7 @@ Jinja, the normalizer and the planner would be most of its time.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -19,6 +20,7 @@ if TYPE_CHECKING:
     from .diagnostics import Diagnostic, Location
     from .loader import Document
     from .normalize.renames import Renames
+    from .plan import PlanOptions
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,14 +44,24 @@ def build(spec: str, *, package: str | None = None, targets: tuple[str, ...] = (
           pagination_at: Mapping[str, Location] | None = None) -> Build:
     """Everything a spec generates, in memory: nothing is written. No `renames`: none.
     `pagination_at`: where the config sets each pagination, for errors."""
+    from .forkmap import fork_map
     from .loader import load
     from .normalize import normalize
     from .normalize.renames import NO_RENAMES
-    from .plan import PlanOptions, plan
-    from .render import render
+    from .plan import PlanOptions
 
     document = load(spec, limits)
     normalized = normalize(document, package=package, pagination=pagination, renames=renames or NO_RENAMES,
                            pagination_at=pagination_at)
-    files = render(plan(normalized.api, targets, PlanOptions(docs_base_url=docs_base_url)), templates)
+    # The targets share nothing but the IR: on two cores they are planned and rendered at once.
+    each = fork_map(functools.partial(_target, normalized.api, PlanOptions(docs_base_url=docs_base_url), templates),
+                    targets)
+    files = {path: text for target_files in each for path, text in target_files.items()}
     return Build(normalized.api, files, normalized.diagnostics, document)
+
+
+def _target(api: ir.Api, options: PlanOptions, templates: tuple[str, ...], target: str) -> dict[str, str]:
+    from .plan import plan
+    from .render import render
+
+    return render(plan(api, (target,), options), templates)

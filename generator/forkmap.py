@@ -1,0 +1,116 @@
+"""Independent work on more than one core: `fork_map` runs a function over a few items at once.
+
+It is how a job's targets (the SDK, the docs) are planned and rendered side by side. A forked
+child starts with a copy of this process's memory, the IR included, so nothing is sent to it;
+it sends its result back, pickled, through a pipe. Where fork is missing (Windows) or unsafe
+(macOS, whose system libraries are not fork-safe; a process running other threads, whose locks
+the child would inherit held), or where there is one core, the items run here, one by one. The
+results, the exceptions and the warnings are the same either way.
+"""
+
+from __future__ import annotations
+
+import gc
+import os
+import pickle
+import signal
+import sys
+import threading
+import traceback
+import warnings
+from collections.abc import Callable, Sequence
+from typing import Any, TypeVar
+
+T = TypeVar("T")
+R = TypeVar("R")
+
+
+def fork_map(fn: Callable[[T], R], items: Sequence[T]) -> list[R]:
+    """`[fn(item) for item in items]`, the first item in this process and each other in a child."""
+    if len(items) < 2 or not can_fork():
+        return [fn(item) for item in items]
+    children = [_Child(fn, item) for item in items[1:]]
+    try:
+        first = fn(items[0])
+        return [first, *(child.result() for child in children)]
+    finally:
+        for child in children:
+            child.stop()
+
+
+def can_fork() -> bool:
+    if sys.platform != "linux" or not hasattr(os, "fork") or threading.active_count() > 1:
+        return False
+    return len(os.sched_getaffinity(0)) > 1
+
+
+class _Child:
+    def __init__(self, fn: Callable[[Any], Any], item: Any) -> None:
+        read, write = os.pipe()
+        self.pid = os.fork()
+        if self.pid == 0:  # the child: it never returns from here
+            os.close(read)
+            _run(fn, item, write)
+        os.close(write)
+        self.read = read
+
+    def result(self) -> Any:
+        with os.fdopen(self.read, "rb") as pipe:
+            self.read = -1
+            data = pipe.read()
+        _, status = os.waitpid(self.pid, 0)
+        self.pid = 0
+        if not data:
+            raise RuntimeError(f"a worker process ended without a result (wait status {status})")
+        ok, value, caught = pickle.loads(data)
+        for message, category, filename, lineno in caught:
+            warnings.warn_explicit(message, category, filename, lineno)
+        if not ok:
+            raise value
+        return value
+
+    def stop(self) -> None:
+        """After a failure here (or an interrupt): end the child and reap it."""
+        if self.read >= 0:
+            os.close(self.read)
+            self.read = -1
+        if self.pid:
+            try:
+                os.kill(self.pid, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
+            os.waitpid(self.pid, 0)
+            self.pid = 0
+
+
+def _run(fn: Callable[[Any], Any], item: Any, out: int) -> None:
+    """In the child: `fn(item)`, or what it raised, and the warnings it gave, written to `out`."""
+    status = 1
+    try:
+        gc.disable()  # a collection would touch, and so copy, every page shared with the parent
+        with warnings.catch_warnings(record=True) as caught:
+            try:
+                payload: tuple[bool, Any, list[tuple[Any, ...]]] = (True, fn(item), [])
+            except BaseException as exc:  # handed to the parent, which raises it
+                payload = (False, _portable(exc), [])
+        payload[2].extend((w.message, w.category, w.filename, w.lineno) for w in caught)
+        try:
+            data = pickle.dumps(payload, pickle.HIGHEST_PROTOCOL)
+        except Exception as exc:
+            data = pickle.dumps((False, RuntimeError(f"a worker's result could not be sent: {exc}"), []))
+        with os.fdopen(out, "wb") as pipe:
+            pipe.write(data)
+        status = 0
+    finally:
+        os._exit(status)  # no atexit handlers, no flushing of buffers the parent also holds
+
+
+def _portable(exc: BaseException) -> BaseException:
+    """`exc`, with its traceback as a note (for --debug); or, if it cannot be pickled, a RuntimeError saying what it was."""
+    if hasattr(exc, "add_note"):  # Python 3.11+
+        exc.add_note("".join(traceback.format_exception(type(exc), exc, exc.__traceback__)).rstrip())
+    try:
+        pickle.loads(pickle.dumps(exc))
+        return exc
+    except Exception:
+        return RuntimeError(f"{type(exc).__name__}: {exc}")

@@ -1,0 +1,136 @@
+"""fork_map: a job's targets rendered in forked processes give what one process gives, errors and warnings included."""
+
+from __future__ import annotations
+
+import os
+import threading
+import time
+import warnings
+from pathlib import Path
+
+import pytest
+
+from conftest import REPO
+from generator import forkmap
+from generator.diagnostics import Location, SpecError, error
+from generator.pipeline import build
+
+pytestmark = pytest.mark.skipif(not hasattr(os, "fork") or os.cpu_count() == 1, reason="needs fork and two cores")
+
+
+@pytest.fixture
+def forking(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Fork even where this test session runs other threads (a server a fixture started)."""
+    monkeypatch.setattr(forkmap, "can_fork", lambda: True)
+
+
+def pid_and_square(n: int) -> tuple[int, int]:
+    return os.getpid(), n * n
+
+
+def test_items_after_the_first_run_in_children(forking: None) -> None:
+    results = forkmap.fork_map(pid_and_square, [1, 2, 3, 4])
+    assert [square for _, square in results] == [1, 4, 9, 16]
+    assert results[0][0] == os.getpid()
+    assert len({pid for pid, _ in results}) == 4
+
+
+def fail_in_child(n: int) -> int:
+    if n == 2:
+        raise error("template-error", "docs/model.md.j2: 'x' is undefined", Location("templates/docs/model.md.j2", "", 7))
+    return n
+
+
+def test_a_childs_spec_error_is_raised_here_with_its_diagnostic(forking: None) -> None:
+    with pytest.raises(SpecError) as caught:
+        forkmap.fork_map(fail_in_child, [1, 2])
+    assert caught.value.diagnostic.location == Location("templates/docs/model.md.j2", "", 7)
+    assert caught.value.diagnostic.render() == str(caught.value)
+
+
+class Unpicklable(Exception):
+    def __init__(self, a: int, b: int) -> None:  # pickle calls Unpicklable(*args): one argument
+        super().__init__(f"{a}+{b}")
+
+
+def fail_unpicklably(n: int) -> int:
+    if n:
+        raise Unpicklable(1, 2)
+    return n
+
+
+def test_an_exception_that_cannot_be_pickled_still_says_what_it_was(forking: None) -> None:
+    with pytest.raises(RuntimeError, match=r"^Unpicklable: 1\+2$"):
+        forkmap.fork_map(fail_unpicklably, [0, 1])
+
+
+def warn_in_child(n: int) -> int:
+    if n:
+        warnings.warn(f"item {n} laid out by black", UserWarning, stacklevel=1)
+    return n
+
+
+def test_a_childs_warnings_are_given_here(forking: None) -> None:
+    with pytest.warns(UserWarning, match="item 1 laid out by black"):
+        assert forkmap.fork_map(warn_in_child, [0, 1]) == [0, 1]
+
+
+def die(n: int) -> int:
+    if n:
+        os._exit(3)
+    return n
+
+
+def test_a_child_that_dies_is_an_error_not_a_hang(forking: None) -> None:
+    with pytest.raises(RuntimeError, match="ended without a result"):
+        forkmap.fork_map(die, [0, 1])
+
+
+PID_FILE = Path(os.environ.get("TMPDIR", "/tmp")) / f"specloom-forkmap-{os.getpid()}.pid"
+
+
+def sleep_or_fail(n: int) -> int:
+    if n:
+        PID_FILE.write_text(str(os.getpid()))
+        time.sleep(60)
+        return n
+    while not PID_FILE.exists():  # the child is running: now fail here
+        time.sleep(0.01)
+    raise ValueError("the parent's own item failed")
+
+
+def test_a_failure_here_ends_the_children(forking: None) -> None:
+    PID_FILE.unlink(missing_ok=True)
+    started = time.monotonic()
+    with pytest.raises(ValueError):
+        forkmap.fork_map(sleep_or_fail, [0, 1])
+    assert time.monotonic() - started < 10
+    child = int(PID_FILE.read_text())
+    PID_FILE.unlink()
+    with pytest.raises(ProcessLookupError):
+        os.kill(child, 0)  # killed and reaped: not even a zombie is left
+
+
+def test_no_fork_while_another_thread_runs() -> None:
+    stop = threading.Event()
+    thread = threading.Thread(target=stop.wait)
+    thread.start()
+    try:
+        assert not forkmap.can_fork()
+        assert forkmap.fork_map(pid_and_square, [1, 2]) == [(os.getpid(), 1), (os.getpid(), 4)]
+    finally:
+        stop.set()
+        thread.join()
+
+
+@pytest.mark.parametrize("spec", ["openai-batches.yaml", "petstore.yaml"])
+def test_build_forked_is_build_in_one_process(monkeypatch: pytest.MonkeyPatch, spec: str) -> None:
+    path = str(REPO / "specs" / spec)
+    monkeypatch.setattr(forkmap, "can_fork", lambda: False)
+    serial = build(path)
+    monkeypatch.setattr(forkmap, "can_fork", lambda: True)
+    forked = build(path)
+    assert list(forked.files.items()) == list(serial.files.items())
+    assert forked.diagnostics == serial.diagnostics
+    assert any(p.startswith("docs/") for p in forked.files) and any(p.startswith("python/") for p in forked.files)
+
