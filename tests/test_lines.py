@@ -22,7 +22,7 @@ from hypothesis import strategies as st
 
 from conftest import SHARED, corpus_specs, need_shared
 from generator.diagnostics import SpecError
-from generator.lines import Declined, Position, locator
+from generator.lines import Declined, Position, jsontext, locator
 from generator.loader import composed_position, load, split_pointer
 from generator.yaml12 import compose_yaml
 
@@ -338,3 +338,26 @@ def test_every_spec_in_shared_agrees() -> None:
             assert declined_nodes == 0, f"{label}: the fast reading should answer every node"
     assert files > 2500 and total > 100_000, (files, total)
     print(f"{files} files, {total} pointers, {declined_total} declined")
+
+
+# Texts made of what decides where an escaped quote's string ends: backslashes, quotes, colons,
+# spaces, line breaks, and whole escaped quotes and keys.
+QUOTE_TEXTS = st.lists(st.sampled_from(["\\", '"', ":", " ", "a", "\n", "\t", '\\"', '\\\\"', '"k":', '\\":']),
+                       max_size=40).map("".join)
+
+
+@settings(max_examples=max(EXAMPLES, 3000), deadline=None, derandomize=not HUNT)
+@given(QUOTE_TEXTS)
+def test_escaped_quote_key_scan_is_the_regex_search(text: str) -> None:
+    """The string-at-a-time scan finds a key with an escaped quote exactly where the search from
+    every escaped quote would (its pattern is kept as the reference)."""
+    assert jsontext._escaped_quote_key(text) == (jsontext.ESCAPED_QUOTE_KEY.search(text) is not None)
+
+
+@pytest.mark.parametrize("text, found", [
+    ('{"a\\"b": 1}', True), ('{"a": "x\\"y"}', False), ('{"a": "x\\\\"}', False), ('["\\\\", "\\"":1]', True),
+    ('{"d": "{\\"k\\": 1}"}', False), ('{"d": "\\\\\\":"}', False), ('"x\\\\"":', True),
+])
+def test_escaped_quote_key_examples(text: str, found: bool) -> None:
+    assert jsontext._escaped_quote_key(text) is found
+    assert (jsontext.ESCAPED_QUOTE_KEY.search(text) is not None) is found
