@@ -380,6 +380,40 @@ def test_user_templates_shadow_built_ins(tmp_path: Path) -> None:
     assert specloom("generate", "--check", cwd=tmp_path).code == 0
 
 
+def test_compiled_templates_are_kept_and_follow_edits(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Templates compile once into the cache; an edited one, even with its size and time kept, again."""
+    import jinja2
+
+    from generator import render
+
+    monkeypatch.setenv("SPECLOOM_CACHE_DIR", str(tmp_path / "cache"))
+    page = tmp_path / "tpl" / "docs" / "model.md.j2"
+    page.parent.mkdir(parents=True)
+    page.write_text("one\n")
+    compiled: list[str] = []
+    real_compile = jinja2.Environment.compile
+
+    def counting(self: jinja2.Environment, source: str, name: str | None = None, *args: object, **kwargs: object) -> object:
+        compiled.append(name or "")
+        return real_compile(self, source, name, *args, **kwargs)  # type: ignore[call-overload]
+
+    monkeypatch.setattr(jinja2.Environment, "compile", counting)
+
+    def fresh_render() -> str:
+        render.environment.cache_clear()  # as a new process would start
+        return str(render.environment((str(tmp_path / "tpl"),)).get_template("docs/model.md.j2").render())
+
+    assert fresh_render() == "one\n" and compiled == ["docs/model.md.j2"]
+    assert fresh_render() == "one\n" and compiled == ["docs/model.md.j2"]  # from the cache
+    stat = page.stat()
+    page.write_text("two\n")
+    os.utime(page, ns=(stat.st_atime_ns, stat.st_mtime_ns))
+    assert fresh_render() == "two\n" and len(compiled) == 2
+    monkeypatch.setenv("SPECLOOM_CACHE_DIR", str(page))  # a file: no cache folder can be made there
+    assert fresh_render() == "two\n" and len(compiled) == 3
+    render.environment.cache_clear()
+
+
 def test_a_template_that_shadows_nothing_is_an_error(tmp_path: Path) -> None:
     _templates(tmp_path, {"docs/modle.md.j2": "typo", "docs/_footer.j2": "a helper", ".keep": ""})
     result = specloom("generate", cwd=tmp_path)

@@ -13,7 +13,6 @@ import functools
 import hashlib
 import os
 import tempfile
-from importlib.metadata import version
 from pathlib import Path
 
 from ..cachedir import cache_root
@@ -29,6 +28,8 @@ def cache_dir() -> Path:
 
 @functools.lru_cache(maxsize=1)
 def _black_version() -> str:
+    from importlib.metadata import version  # ~10 ms to import: only when black runs
+
     return version("black")
 
 
