@@ -204,25 +204,36 @@ def _external_refs(tree: Any, budget: int, max_string_chars: int = MAX_STRING_CH
     path is kept as a chain of (parent, key) and joined into a pointer only for a `$ref`.
     """
     found: list[tuple[str, str]] = []
-    stack: list[tuple[Any, Any, int]] = [(tree, None, 1)]
+    budget -= 1  # the root; every other node is counted with its parent's size
+    if isinstance(tree, str) and len(tree) > max_string_chars:
+        raise _long_string(tree, None, max_string_chars)
+    stack: list[tuple[Any, Any, int]] = [(tree, None, 1)] if isinstance(tree, (dict, list)) else []
+    # Only collections go on the stack: scalars, most of a spec, are checked where they are met.
     while stack:
-        budget -= 1
+        node, path, depth = stack.pop()
+        budget -= len(node)
         if budget < 0:
             raise parse.ParseFailure("yaml-aliases", parse.ALIASES)
-        node, path, depth = stack.pop()
-        if depth > parse.MAX_DEPTH and isinstance(node, (dict, list)):
+        if depth > parse.MAX_DEPTH:
             raise _Refused("nesting-too-deep", parse.TOO_DEEP, _pointer(path))
-        if isinstance(node, str) and len(node) > max_string_chars:
-            raise _Refused("string-too-long", f"a string of {len(node)} characters, over the limit of {max_string_chars}"
-                           + _RAISE_IT.format(key="max_string_chars", flag="max-string-chars"), _pointer(path))
         if isinstance(node, dict):
             ref = node.get("$ref")
             if isinstance(ref, str) and not ref.startswith("#"):
                 found.append((ref, _pointer(path)))
-            stack.extend((v, (path, k), depth + 1) for k, v in node.items())
-        elif isinstance(node, list):
-            stack.extend((v, (path, i), depth + 1) for i, v in enumerate(node))
+            children: Any = node.items()
+        else:
+            children = enumerate(node)
+        for key, value in children:
+            if isinstance(value, (dict, list)):
+                stack.append((value, (path, key), depth + 1))
+            elif isinstance(value, str) and len(value) > max_string_chars:
+                raise _long_string(value, (path, key), max_string_chars)
     return found
+
+
+def _long_string(value: str, path: Any, max_string_chars: int) -> _Refused:
+    return _Refused("string-too-long", f"a string of {len(value)} characters, over the limit of {max_string_chars}"
+                    + _RAISE_IT.format(key="max_string_chars", flag="max-string-chars"), _pointer(path))
 
 
 def _pointer(path: Any) -> str:
