@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import shutil
 import statistics
 import subprocess
 import sys
@@ -36,20 +35,17 @@ def compare(specs: dict[str, Path], work: Path, runs: int, measure: Callable[...
     # Its default post-hooks call `ruff` from PATH: the venv's bin must come first.
     env = {"PATH": f"{bin_dir}:{_path()}"}
 
-    def peer(spec: Path) -> Any:
-        out = work / "peer-out"
-        shutil.rmtree(out, ignore_errors=True)
+    def peer(spec: Path, out: Path) -> Any:
         cmd = [str(bin_dir / PEER), "generate", "--path", str(spec), "--output-path", str(out), "--overwrite"]
         return measure(cmd, env=env, cwd=work)
 
+    # Each run into a new folder, nothing deleted between runs (see run.generate_cases).
     samples: dict[str, list[Any]] = {"specloom": [], PEER: []}
-    for _ in range(runs):
-        out = work / "peer-ours"
-        shutil.rmtree(out, ignore_errors=True)
-        samples["specloom"].append(measure(ours(specs["json"], out)))
-        samples[PEER].append(peer(specs["json"]))
+    for run in range(runs):
+        samples["specloom"].append(measure(ours(specs["json"], work / f"peer-ours-{run}")))
+        samples[PEER].append(peer(specs["json"], work / f"peer-out-{run}"))
     report = _summary(samples, version(bin_dir), f"{PEER} generate --path SPEC.json --output-path OUT --overwrite")
-    on_yaml = peer(specs["yaml"])
+    on_yaml = peer(specs["yaml"], work / "peer-out-yaml")
     # It reads YAML as 1.1, so unquoted status codes (`200:`) become ints that its models refuse.
     report["on_yaml"] = {"exit_code": on_yaml.returncode, "seconds": on_yaml.seconds,
                          "output_tail": (on_yaml.stderr + on_yaml.stdout).strip()[-1500:]}

@@ -9,10 +9,10 @@ Nothing is asserted: the numbers are printed as a table and, with --json, saved.
 from __future__ import annotations
 
 import argparse
+import compileall
 import json
 import os
 import platform
-import shutil
 import statistics
 import subprocess
 import sys
@@ -90,7 +90,9 @@ print(f"@@bench {time.perf_counter() - started} {usage.ru_maxrss} {os.waitstatus
 
 
 def measure(cmd: list[str], *, env: dict[str, str] | None = None, cwd: Path = REPO) -> Sample:
-    """Run `cmd`: its wall time and peak RSS, taken by the wrapper around just that process."""
+    """Run `cmd`: its wall time and peak RSS, taken by the wrapper around just that process.
+    What earlier runs wrote is flushed to disk first, so that no run pays for the one before."""
+    os.sync()
     result = subprocess.run([sys.executable, "-c", _WRAPPER, *cmd], capture_output=True, text=True,
                             cwd=cwd, env={**os.environ, **(env or {})}, errors="replace")
     stderr, _, report = result.stderr.rpartition("@@bench ")
@@ -119,7 +121,12 @@ def prepare_specs(spec: Path, work: Path, factors: tuple[int, ...]) -> dict[str,
 
 
 def generate_cases(specs: dict[str, Path], work: Path, runs: int) -> dict[str, Case]:
-    """Cold (empty output folder) and warm (nothing changed since the last run) generation."""
+    """Cold (no output folder yet) and warm (nothing changed since the last run) generation.
+
+    Every cold run writes a new folder; none is deleted until the benchmark ends. Deleting the
+    last run's 3,060 files just before the next run would time the disk, not the tool: for a
+    minute or more after a delete, ext4 passes over the freed inodes for every file it creates
+    (perf: ~70% of the kernel time in `recently_deleted`), which costs up to 1.5 s here."""
     cases: dict[str, Case] = {}
     warm_outs = {}
     for kind in ("yaml", "json"):
@@ -127,11 +134,9 @@ def generate_cases(specs: dict[str, Path], work: Path, runs: int) -> dict[str, C
         primed = measure(specloom(specs[kind], warm_outs[kind]))
         if primed.returncode != 0:
             raise SystemExit(f"specloom failed on {specs[kind]}: {primed.stderr.strip()[-2000:]}")
-    for _ in range(runs):  # runs outermost: a slow minute on a shared machine hits every case alike
+    for run in range(runs):  # runs outermost: a slow minute on a shared machine hits every case alike
         for kind, spec in specs.items():
-            cold = work / f"cold-{kind}"
-            shutil.rmtree(cold, ignore_errors=True)
-            cases.setdefault(f"{kind} cold", Case(f"{kind} cold")).add(measure(specloom(spec, cold)))
+            cases.setdefault(f"{kind} cold", Case(f"{kind} cold")).add(measure(specloom(spec, work / f"cold-{kind}-{run}")))
             if kind in warm_outs:
                 cases.setdefault(f"{kind} warm", Case(f"{kind} warm")).add(measure(specloom(spec, warm_outs[kind])))
     return cases
@@ -201,6 +206,9 @@ def main(argv: list[str] | None = None) -> int:
         print(f"{spec}: no such spec (the OpenAI spec lives in ../shared; pass --spec)", file=sys.stderr)
         return 2
     factors = (2, 4)
+    # As `pip install` does for an installed specloom: byte-compiled modules, so that a run does
+    # not compile specloom's source first (~0.1 s) where PYTHONDONTWRITEBYTECODE is set.
+    compileall.compile_dir(str(REPO / "generator"), quiet=1)
     with tempfile.TemporaryDirectory(prefix="specloom-bench-") as tmp:
         work = Path(tmp)
         os.environ["SPECLOOM_CACHE_DIR"] = str(work / "cache")  # warm-run records: this run's own
