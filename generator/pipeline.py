@@ -52,16 +52,26 @@ def build(spec: str, *, package: str | None = None, targets: tuple[str, ...] = (
 
     document = load(spec, limits)
     normalized = normalize(document, package=package, pagination=pagination, renames=renames or NO_RENAMES,
-                           pagination_at=pagination_at)
-    # The targets share nothing but the IR: on two cores they are planned and rendered at once.
-    each = fork_map(functools.partial(_target, normalized.api, PlanOptions(docs_base_url=docs_base_url), templates),
-                    targets)
+                           pagination_at=pagination_at, lines=False)
+    # What follows normalize shares nothing but its result: each target, and the warnings' lines.
+    # The first target (the SDK: the most work) runs here, the rest and the lines in a second
+    # process where there are two cores (see forkmap.py).
+    work = functools.partial(_after_normalize, normalized, document, PlanOptions(docs_base_url=docs_base_url), templates)
+    here, there = fork_map(work, ((*targets[:1],), (*targets[1:], _LINES)))
+    *each, diagnostics = (*here, *there)
     files = {path: text for target_files in each for path, text in target_files.items()}
-    return Build(normalized.api, files, normalized.diagnostics, document)
+    return Build(normalized.api, files, diagnostics, document)
 
 
-def _target(api: ir.Api, options: PlanOptions, templates: tuple[str, ...], target: str) -> dict[str, str]:
+_LINES = ""
+"""The piece of work after normalize that places the warnings on their lines."""
+
+
+def _after_normalize(normalized: ir.Normalized, document: Document, options: PlanOptions,
+                     templates: tuple[str, ...], pieces: tuple[str, ...]) -> list[Any]:
+    """Each piece's result, in order: a target's files, or (`_LINES`) the placed diagnostics."""
     from .plan import plan
     from .render import render
 
-    return render(plan(api, (target,), options), templates)
+    return [document.placed(normalized.diagnostics) if piece == _LINES
+            else render(plan(normalized.api, (piece,), options), templates) for piece in pieces]

@@ -132,5 +132,9 @@ def test_build_forked_is_build_in_one_process(monkeypatch: pytest.MonkeyPatch, s
     forked = build(path)
     assert list(forked.files.items()) == list(serial.files.items())
     assert forked.diagnostics == serial.diagnostics
+    assert all(type(d.location) is Location for d in forked.diagnostics)  # every one placed on its line
+    if spec == "openai-batches.yaml":  # the seeds' contradiction, read off its line in a child process
+        [mismatch] = forked.diagnostics
+        assert (mismatch.code, mismatch.location.line) == ("const-description-mismatch", 573)
     assert any(p.startswith("docs/") for p in forked.files) and any(p.startswith("python/") for p in forked.files)
 

@@ -11,6 +11,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from conftest import REPO
 from generator.diagnostics import SpecError
 from generator.loader import Document, join_pointer, load, split_pointer
 from generator.yaml12 import load_yaml
@@ -490,3 +491,20 @@ def test_remote_ref_is_refused(tmp_path: Path, ref: str) -> None:
     rendered = _assert_one_line_naming(info.value, "remote.yaml")
     assert ref in rendered
     assert diag.location.line in (_line_of(text, "A:"), _line_of(text, "$ref"))
+
+
+def test_a_marked_location_is_placed_where_locate_puts_it() -> None:
+    """normalize's warnings are marked and placed on their lines later (beside rendering): the
+    place is the one `locate` gives, and what is not marked is left alone."""
+    from generator.diagnostics import Diagnostic, Location, Severity
+    from generator.loader import Unplaced
+
+    doc = load(str(REPO / "specs" / "openai-batches.yaml"))
+    pointer = "#/components/schemas/VectorStoreFileBatchObject/properties/object/description"
+    marked = doc.mark(doc.root, pointer)
+    assert isinstance(marked, Unplaced) and marked.line is None
+    other = Diagnostic(Severity.WARNING, "x", "not marked", Location("elsewhere.yaml", "#/a"))
+    placed = doc.placed([Diagnostic(Severity.WARNING, "y", "marked", marked), other])
+    assert placed[0].location == doc.locate(doc.root, pointer) and placed[0].location.line == 573
+    assert type(placed[0].location) is Location
+    assert placed[1] is other

@@ -20,11 +20,12 @@ from .schemas import RESERVED_INLINE_NAMES, Converter, ModuleScope, is_class_sch
 
 
 def normalize(doc: Document, *, package: str | None = None, pagination: Mapping[str, Any] | None = None,
-              renames: Renames = NO_RENAMES, pagination_at: Mapping[str, Location] | None = None) -> ir.Normalized:
+              renames: Renames = NO_RENAMES, pagination_at: Mapping[str, Location] | None = None,
+              lines: bool = True) -> ir.Normalized:
     """`pagination` and `renames` come from the config (specloom.yaml); renames are applied where
     each name is decided, so the IR's names are final and collision-free either way.
     `pagination_at` says where the config sets each pagination, for the error when the spec has
-    no such operationId."""
+    no such operationId. `lines=False`: the warnings' lines are left to `doc.placed`."""
     resolver = Resolver(doc)
     root = doc.trees[doc.root]
     _check_version(doc, root)
@@ -38,7 +39,7 @@ def normalize(doc: Document, *, package: str | None = None, pagination: Mapping[
     refs = _allocate(components, modules, model_renames, config_errors)
     nullable = frozenset(f"{n.file}{n.pointer}" for _, n in components if is_class_schema(n.value) and is_nullable_schema(n.value))
     version = str(root.get("openapi") or "3.0")
-    converter = Converter(resolver, {k: r for k, (_, r) in refs.items()}, doc.locate, nullable, version)
+    converter = Converter(resolver, {k: r for k, (_, r) in refs.items()}, doc.mark, nullable, version)
     schemas = assign_homes([_schema_module(converter, resolver, key, node, refs, field_renames.get(key, {}))
                             for key, node in components])
     models = {(m.module, model.name): model for m in schemas for model in (m.primary, *m.inline)}
@@ -66,7 +67,7 @@ def normalize(doc: Document, *, package: str | None = None, pagination: Mapping[
     )
     diagnostics = (*doc.diagnostics, *config_errors, *field_errors, *method_errors, *pagination_errors,
                    *converter.diagnostics, *builder.diagnostics, *naming)
-    return ir.Normalized(api, tuple(diagnostics))
+    return ir.Normalized(api, doc.placed(diagnostics) if lines else diagnostics)
 
 
 def _unknown_operations(pagination: Mapping[str, Any], operations: list[ir.Operation],

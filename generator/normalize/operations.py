@@ -215,10 +215,10 @@ class Operations:
         return media.split(";")[0].strip(), None
 
     def warn(self, code: str, message: str, node: Node) -> None:
-        self.diagnostics.append(Diagnostic(Severity.WARNING, code, message, self.resolver.doc.locate(node.file, node.pointer)))
+        self.diagnostics.append(Diagnostic(Severity.WARNING, code, message, self.resolver.doc.mark(node.file, node.pointer)))
 
     def error(self, code: str, message: str, node: Node) -> None:
-        self.diagnostics.append(Diagnostic(Severity.ERROR, code, message, self.resolver.doc.locate(node.file, node.pointer)))
+        self.diagnostics.append(Diagnostic(Severity.ERROR, code, message, self.resolver.doc.mark(node.file, node.pointer)))
 
 
 def _media_rank(media: str) -> int:
