@@ -14,11 +14,8 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 from urllib.parse import unquote
 
-import yaml  # type: ignore[import-untyped]
-
 from . import lines, parse, swagger2
 from .diagnostics import Diagnostic, Location, Severity, SpecError, error
-from .yaml12 import compose_yaml
 
 MAX_SPEC_BYTES = 64 * 1024 * 1024
 MAX_STRING_CHARS = 1_000_000
@@ -72,6 +69,8 @@ def join_pointer(base: str, *parts: str | int) -> str:
 def composed_position(root: Any, parts: Sequence[str]) -> lines.Position:
     """Where PyYAML's composed tree puts a pointer (1-based): a mapping entry at its key; where the
     pointer leaves the tree, the deepest node it reached."""
+    import yaml  # type: ignore[import-untyped]  # only where the fast locator declines (see lines/)
+
     node, mark = root, root.start_mark
     for part in parts:
         if isinstance(node, yaml.MappingNode):
@@ -148,6 +147,10 @@ class Document:
         return None if node is None else composed_position(node, parts)
 
     def _node_tree(self, file: str) -> Any:
+        import yaml
+
+        from .yaml12 import compose_yaml
+
         if file not in self._nodes:
             try:
                 self._nodes[file] = compose_yaml(self.texts[file])

@@ -15,10 +15,10 @@ import json
 import re
 from typing import Any
 
-import yaml  # type: ignore[import-untyped]
 import yaml_rs
 
-from . import yaml12
+# PyYAML (and yaml12 on top of it) is imported where it is used: JSON and the texts yaml-rs reads
+# never need it, and importing it is ~15 ms of every run.
 
 # Deeper than any real spec (OpenAI's is 21), and the depth at which yaml-rs stops flow
 # collections ("recursion limit exceeded"): past it every path refuses alike, before any
@@ -36,6 +36,19 @@ class ParseFailure(Exception):
     def __init__(self, code: str, message: str, line: int | None = None, col: int | None = None) -> None:
         super().__init__(message)
         self.code, self.message, self.line, self.col = code, message, line, col
+
+
+def key_to_str(key: Any) -> str:
+    """A mapping key as the string yaml12 gives it (`200` → "200", `true` → "true", `~` → "null")."""
+    if isinstance(key, str):
+        return key
+    if isinstance(key, bool):
+        return "true" if key else "false"
+    if key is None:
+        return "null"
+    if isinstance(key, (int, float)):
+        return repr(key)
+    return str(key)
 
 
 class _Fallback(Exception):
@@ -92,6 +105,10 @@ def _json(text: str, *, strict: bool) -> tuple[Any, bool]:
 
 def _json_duplicates(text: str) -> Duplicates:
     """Each repeated key with its line; PyYAML reads JSON's structure and keeps the marks."""
+    import yaml  # type: ignore[import-untyped]
+
+    from . import yaml12
+
     try:
         return [(key, line, col) for key, line, col in yaml12.load_yaml(text)[1]]
     except yaml.YAMLError:  # JSON that YAML 1.1 cannot read: name the keys without a line
@@ -213,7 +230,7 @@ def _string_keys(node: Any, depth: int) -> Any:
             if type(key) is not str:
                 if not isinstance(key, (int, float)) and key is not None:
                     raise _Fallback  # a sequence or mapping as a key: yaml12 has its own reading
-                key = yaml12.key_to_str(key)
+                key = key_to_str(key)
                 if key in node or key in out:
                     raise _Fallback  # `200` and `"200"`: one key once keys are strings
             elif key == "<<":
@@ -226,6 +243,10 @@ def _string_keys(node: Any, depth: int) -> Any:
 
 
 def _pyyaml(text: str) -> tuple[Any, Duplicates]:
+    import yaml
+
+    from . import yaml12
+
     _check_structure(text)  # before libyaml's recursive composer can overflow the C stack
     try:
         data, duplicates = yaml12.load_yaml(text)
@@ -239,6 +260,10 @@ def _pyyaml(text: str) -> tuple[Any, Duplicates]:
 
 
 def _check_structure(text: str) -> None:
+    import yaml
+
+    from . import yaml12
+
     try:
         problem = yaml12.structure_problem(text, MAX_DEPTH)
     except yaml.MarkedYAMLError as exc:

@@ -13,6 +13,8 @@ from typing import Any
 
 import yaml  # type: ignore[import-untyped]  # no stubs: PyYAML's classes are Any here
 
+from .parse import key_to_str
+
 try:  # PyYAML built without libyaml still works, only slower.
     from yaml import CSafeLoader as _BaseLoader
 except ImportError:  # pragma: no cover - depends on the PyYAML build
@@ -32,19 +34,6 @@ _CORE_RESOLVERS: list[tuple[str, re.Pattern[str], str | list[str]]] = [
         "-+0123456789.",
     ),
 ]
-
-
-def key_to_str(key: Any) -> str:
-    """A mapping key as the string yaml12 gives it (`200` → "200", `true` → "true", `~` → "null")."""
-    if isinstance(key, str):
-        return key
-    if isinstance(key, bool):
-        return "true" if key else "false"
-    if key is None:
-        return "null"
-    if isinstance(key, (int, float)):
-        return repr(key)
-    return str(key)
 
 
 class _Core12:
