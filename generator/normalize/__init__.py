@@ -134,29 +134,38 @@ def _referenced_components(resolver: Resolver, node: Node, refs: dict[str, Any])
     """Components a schema refers to (through inline refs too): their names are taken in its module."""
     found: list[str] = []
     seen: set[str] = set()
-    # (file, pointer, value) tuples, not `Node`s: a frozen dataclass costs several times more to
-    # build, and the OpenAI spec has ~34,000 dicts and lists to visit here.
-    stack = [(node.file, node.pointer, node.value)]
+    # (file, path, value) tuples, not `Node`s: a frozen dataclass costs several times more to
+    # build, and the OpenAI spec has ~34,000 dicts and lists to visit here. A path is the pointer
+    # it starts from, then (parent path, key) pairs: joined only for a `$ref` not looked up before.
+    stack: list[tuple[str, Any, Any]] = [(node.file, node.pointer, node.value)]
     while stack:
-        file, pointer, value = stack.pop()
+        file, path, value = stack.pop()
         if isinstance(value, dict):
-            if isinstance(value.get("$ref"), str):
-                target = resolver.target(Node(file, pointer, value))
+            ref = value.get("$ref")
+            if isinstance(ref, str):
+                target = resolver.known(file, ref) or resolver.target(Node(file, _joined(path), value))
                 key = f"{target.file}{target.pointer}"
                 if key in refs:
                     found.append(key)
                 elif key not in seen:
                     seen.add(key)
                     stack.append((target.file, target.pointer, target.value))
-            children: Iterable[tuple[str | int, Any]] = value.items()
+            for k, v in value.items():
+                if k != "$ref" and isinstance(v, (dict, list)):  # scalars, most of a schema, hold no `$ref`
+                    stack.append((file, (path, k), v))
         elif isinstance(value, list):
-            children = enumerate(value)
-        else:
-            continue
-        for k, v in children:
-            if k != "$ref" and isinstance(v, (dict, list)):  # scalars, most of a schema, hold no `$ref`
-                stack.append((file, join_pointer(pointer, k), v))
+            for i, v in enumerate(value):
+                if isinstance(v, (dict, list)):
+                    stack.append((file, (path, i), v))
     return found
+
+
+def _joined(path: Any) -> str:
+    parts: list[str | int] = []
+    while not isinstance(path, str):
+        path, key = path
+        parts.append(key)
+    return join_pointer(path, *reversed(parts))
 
 
 def _example(schema: dict[str, Any]) -> tuple[Any, bool]:

@@ -50,6 +50,10 @@ class Resolver:
             node = self.target(node)
         return node
 
+    def known(self, file: str, ref: str) -> Node | None:
+        """The target of `ref` from `file`, if it has been looked up already."""
+        return self._targets.get((file, ref))
+
     def target(self, node: Node) -> Node:
         """The node one `$ref` names, walking through refs met along the pointer's path."""
         ref = node.value["$ref"]
