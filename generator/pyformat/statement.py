@@ -39,7 +39,6 @@ def format_statement(physical: tuple[str, ...], depth: int) -> tuple[str, ...]:
 
 
 @functools.lru_cache(maxsize=4096)
-@functools.lru_cache(maxsize=1024)
 def format_item(text: str, depth: int, kind: str) -> tuple[str, ...]:
     """One item (`name: type = default,`, `key=value,`, ...) of an exploded bracket of `kind`."""
     if _UNSPLITTABLE_ITEM.fullmatch(text):
