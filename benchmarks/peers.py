@@ -58,6 +58,8 @@ def _summary(samples: dict[str, list[Any]], peer_version: str, command: str) -> 
         report["tools"][tool] = {
             "seconds": [s.seconds for s in runs],
             "rss_mb": [s.rss_mb for s in runs],
+            "cpu_user_s": [s.cpu_user_s for s in runs],
+            "cpu_sys_s": [s.cpu_sys_s for s in runs],
             "exit_codes": [s.returncode for s in runs],
             "median_s": statistics.median(s.seconds for s in runs),
             "median_rss_mb": statistics.median(s.rss_mb for s in runs),

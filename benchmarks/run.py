@@ -46,6 +46,9 @@ class Sample:
     returncode: int
     stdout: str
     stderr: str
+    cpu_user_s: float = 0.0
+    """CPU time in user mode, and in the kernel, of the process and the children it waited for."""
+    cpu_sys_s: float = 0.0
 
 
 @dataclass
@@ -55,6 +58,8 @@ class Case:
     name: str
     seconds: list[float] = field(default_factory=list)
     rss_mb: list[float] = field(default_factory=list)
+    cpu_user_s: list[float] = field(default_factory=list)
+    cpu_sys_s: list[float] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
 
     def add(self, sample: Sample) -> None:
@@ -64,6 +69,8 @@ class Case:
             return
         self.seconds.append(sample.seconds)
         self.rss_mb.append(sample.rss_mb)
+        self.cpu_user_s.append(sample.cpu_user_s)
+        self.cpu_sys_s.append(sample.cpu_sys_s)
 
     def median_s(self) -> float | None:
         return statistics.median(self.seconds) if self.seconds else None
@@ -85,7 +92,8 @@ if pid == 0:
     finally:
         os._exit(127)
 _, status, usage = os.wait4(pid, 0)
-print(f"@@bench {time.perf_counter() - started} {usage.ru_maxrss} {os.waitstatus_to_exitcode(status)}", file=sys.stderr)
+print(f"@@bench {time.perf_counter() - started} {usage.ru_maxrss} {os.waitstatus_to_exitcode(status)} "
+      f"{usage.ru_utime} {usage.ru_stime}", file=sys.stderr)
 """
 
 
@@ -96,10 +104,10 @@ def measure(cmd: list[str], *, env: dict[str, str] | None = None, cwd: Path = RE
     result = subprocess.run([sys.executable, "-c", _WRAPPER, *cmd], capture_output=True, text=True,
                             cwd=cwd, env={**os.environ, **(env or {})}, errors="replace")
     stderr, _, report = result.stderr.rpartition("@@bench ")
-    seconds, maxrss, returncode = report.split()
+    seconds, maxrss, returncode, user, system = report.split()
     # ru_maxrss is KiB on Linux, bytes on macOS.
     rss = int(maxrss) / (1024 * 1024 if sys.platform == "darwin" else 1024)
-    return Sample(float(seconds), rss, int(returncode), result.stdout, stderr)
+    return Sample(float(seconds), rss, int(returncode), result.stdout, stderr, float(user), float(system))
 
 
 def specloom(spec: Path, out: Path) -> list[str]:
@@ -189,12 +197,14 @@ def fmt(value: float | None) -> str:
 
 
 def table(cases: dict[str, Case]) -> str:
-    rows = ["| case | runs | median s | min s | max s | median peak RSS MB | errors |",
-            "| --- | --- | --- | --- | --- | --- | --- |"]
+    rows = ["| case | runs | median s | min s | max s | median CPU s (user + kernel) | median peak RSS MB | errors |",
+            "| --- | --- | --- | --- | --- | --- | --- | --- |"]
     for case in cases.values():
         s = case.seconds
+        cpu = (f"{statistics.median(case.cpu_user_s):.2f} + {statistics.median(case.cpu_sys_s):.2f}"
+               if case.cpu_user_s and any(case.cpu_user_s) else "-")
         rows.append(f"| {case.name} | {len(s)} | {fmt(case.median_s())} | {fmt(min(s) if s else None)} | "
-                    f"{fmt(max(s) if s else None)} | {fmt(case.median_mb())} | {'; '.join(case.errors)[:200]} |")
+                    f"{fmt(max(s) if s else None)} | {cpu} | {fmt(case.median_mb())} | {'; '.join(case.errors)[:200]} |")
     return "\n".join(rows)
 
 
