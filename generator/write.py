@@ -205,7 +205,9 @@ def _first_write(outdir: str, files: dict[str, str]) -> Changes:
 
 def _put_all(items: Sequence[tuple[str, str]], *, exclusive: bool = False) -> None:
     """Write each (path, text), the folders being there, on a few threads; the first failure is
-    raised once all threads have stopped (each stops at any failure)."""
+    raised once all threads have stopped (each stops at any failure). A folder's files are all
+    written by one thread: creating a file holds its folder's lock, and threads sharing a folder
+    would only wait for each other (perf: a third of the kernel time spent spinning on it)."""
     failures: list[BaseException] = []
 
     def run(chunk: Sequence[tuple[str, str]]) -> None:
@@ -217,16 +219,29 @@ def _put_all(items: Sequence[tuple[str, str]], *, exclusive: bool = False) -> No
         except BaseException as exc:  # handed to the calling thread
             failures.append(exc)
 
-    if len(items) < 2 * _WRITERS:
+    chunks = _by_folder(items, _WRITERS)
+    if len(chunks) < 2 or len(items) < 2 * _WRITERS:
         run(items)
     else:
-        threads = [threading.Thread(target=run, args=(items[i::_WRITERS],), daemon=True) for i in range(_WRITERS)]
+        threads = [threading.Thread(target=run, args=(chunk,), daemon=True) for chunk in chunks]
         for thread in threads:
             thread.start()
         for thread in threads:
             thread.join()
     if failures:
         raise failures[0]
+
+
+def _by_folder(items: Sequence[tuple[str, str]], n: int) -> list[list[tuple[str, str]]]:
+    """`items` in at most `n` chunks of about equal numbers of files, no folder in two chunks
+    (the largest folders first, each to the chunk with the fewest files so far)."""
+    folders: dict[str, list[tuple[str, str]]] = {}
+    for item in items:
+        folders.setdefault(os.path.dirname(item[0]), []).append(item)
+    chunks: list[list[tuple[str, str]]] = [[] for _ in range(min(n, len(folders)))]
+    for files in sorted(folders.values(), key=len, reverse=True):
+        min(chunks, key=len).extend(files)
+    return [chunk for chunk in chunks if chunk]
 
 
 def _put(path: str, text: str, exclusive: bool = False) -> None:

@@ -206,3 +206,14 @@ def test_refuses_paths_outside_the_folder(tmp_path: Path) -> None:
     with pytest.raises(writer.UnsafePath):
         writer.write(str(tmp_path / "out"), {"link/x.py": "x"})
     assert list(outside.iterdir()) == []
+
+
+def test_each_folder_is_written_by_one_thread() -> None:
+    """Threads sharing a folder wait on its lock: the chunks split by folder, and keep every file."""
+    items = [(f"out/{folder}/{i}.py", "") for folder, n in (("types", 50), ("docs", 30), ("a", 3), ("b", 2)) for i in range(n)]
+    chunks = writer._by_folder(items, 4)
+    assert sorted(item for chunk in chunks for item in chunk) == sorted(items)
+    folders = [{os.path.dirname(p) for p, _ in chunk} for chunk in chunks]
+    assert all(not (a & b) for i, a in enumerate(folders) for b in folders[i + 1:])
+    assert [len(chunk) for chunk in chunks] == [50, 30, 3, 2]
+    assert len(writer._by_folder(items, 2)) == 2 and len(writer._by_folder(items[:5], 4)) == 1
