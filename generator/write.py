@@ -20,6 +20,7 @@ import json
 import os
 import shutil
 import threading
+import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
@@ -152,7 +153,7 @@ def write(outdir: str, files: dict[str, str]) -> Changes:
     """Make `outdir` hold `files` (plus the manifest): all of it, or, on any failure, none."""
     recover(outdir)
     files = {**files, MANIFEST: manifest_text(files)}
-    if _empty(outdir):
+    if not os.path.lexists(outdir):
         return _first_write(outdir, files)
     target = _Targets(outdir)
     changed: list[str] = []
@@ -168,20 +169,12 @@ def write(outdir: str, files: dict[str, str]) -> Changes:
     return Changes(tuple(changed), tuple(removed), tuple(unchanged), digest(files[MANIFEST]))
 
 
-def _empty(outdir: str) -> bool:
-    """No output folder yet, or an empty one (not a link: its target is the user's business)."""
-    if not os.path.lexists(outdir):
-        return True
-    if os.path.islink(outdir) or not os.path.isdir(outdir):
-        return False
-    with os.scandir(outdir) as entries:
-        return next(entries, None) is None
-
-
 def _first_write(outdir: str, files: dict[str, str]) -> Changes:
-    """Every file into a new folder beside `outdir`, renamed into place once all are written:
-    one rename, not one a file, and no journal, since there is no previous output to restore.
-    A run killed before the rename leaves only that folder, which the next `recover` removes."""
+    """Into an output folder that does not exist yet: every file into a new folder beside it,
+    renamed into place once all are written. One rename, not one a file, and no journal, since
+    there is no previous output to restore. A run killed before the rename leaves only that
+    folder, which a later `recover` removes. (An existing folder, even an empty one, takes the
+    usual way: its mode, owner and mount stay as they are, and `-o .` works.)"""
     for path in files:
         if not _is_safe(path):
             raise UnsafePath(f"refusing to write outside the output folder: {path!r}")
@@ -194,8 +187,6 @@ def _first_write(outdir: str, files: dict[str, str]) -> Changes:
         for folder in sorted({os.path.dirname(p) for p in files} - {""}):
             os.makedirs(os.path.join(staging, *folder.split("/")), exist_ok=True)
         _put_all([(os.path.join(staging, *p.split("/")), t) for p, t in files.items()], exclusive=True)
-        if os.path.isdir(outdir):
-            os.rmdir(outdir)  # empty, as checked: a directory is renamed over only where none is
         os.rename(staging, outdir)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
@@ -226,8 +217,14 @@ def _put_all(items: Sequence[tuple[str, str]], *, exclusive: bool = False) -> No
         threads = [threading.Thread(target=run, args=(chunk,), daemon=True) for chunk in chunks]
         for thread in threads:
             thread.start()
-        for thread in threads:
-            thread.join()
+        try:
+            for thread in threads:
+                thread.join()
+        except BaseException as exc:  # an interrupt: stop the threads before the caller tidies up
+            failures.append(exc)
+            for thread in threads:
+                thread.join()
+            raise
     if failures:
         raise failures[0]
 
@@ -325,22 +322,28 @@ def _remove_abandoned_trees(outdir: str) -> None:
         return
     for leftover in leftovers:
         pid = leftover[len(prefix):]
-        if pid.isdigit() and not _running(int(pid)):
-            shutil.rmtree(os.path.join(parent, leftover), ignore_errors=True)
+        path = os.path.join(parent, leftover)
+        if pid.isdigit() and _abandoned(path, int(pid)):
+            shutil.rmtree(path, ignore_errors=True)
 
 
-def _running(pid: int) -> bool:
+def _abandoned(path: str, pid: int) -> bool:
+    """Is the first-run folder at `path`, written by process `pid`, left by a run that ended?"""
     if pid == os.getpid():
-        return False  # this process starts no second write to the same folder while one runs
+        return True  # this process starts no second write to the same folder while one runs
     if os.name == "nt":
-        return True  # there, signal 0 is CTRL_C_EVENT, not a probe: such a folder stays
+        # No probe for a process there (signal 0 is CTRL_C_EVENT): an hour untouched is abandoned.
+        try:
+            return time.time() - os.stat(path).st_mtime > 3600
+        except OSError:
+            return False
     try:
         os.kill(pid, 0)
     except ProcessLookupError:
-        return False
+        return True
     except OSError:
-        return True  # there, but another user's
-    return True
+        return False  # there, but another user's
+    return False
 
 
 def _write_json(path: str, value: object) -> None:

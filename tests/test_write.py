@@ -114,12 +114,9 @@ def test_failure_while_staging_many_files_leaves_old_tree(tmp_path: Path, monkey
     assert tree(tmp_path) == before
 
 
-@pytest.mark.parametrize("exists", [False, True])
-def test_first_write_is_one_rename(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, exists: bool) -> None:
-    """Into a folder that is not there, or is empty: the tree is written beside it and renamed in."""
+def test_first_write_is_one_rename(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Into a folder that is not there: the tree is written beside it and renamed in."""
     out = tmp_path / "out"
-    if exists:
-        out.mkdir()
     renames: list[tuple[str, str]] = []
     real_rename = os.rename
     monkeypatch.setattr(writer.os, "rename", lambda a, b: (renames.append((a, b)), real_rename(a, b))[1])
@@ -129,6 +126,48 @@ def test_first_write_is_one_rename(tmp_path: Path, monkeypatch: pytest.MonkeyPat
     assert sorted(p.name for p in tmp_path.iterdir()) == ["out"]
     assert not writer.check(str(out), MANY)
     assert writer.intact(str(out), changes.manifest) == len(MANY)
+
+
+def test_an_existing_empty_folder_is_written_into_and_kept(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Not replaced: its mode (and owner, mount) stay, and `-o .` works."""
+    out = tmp_path / "out"
+    out.mkdir()
+    out.chmod(0o750)
+    inode = out.stat().st_ino
+    monkeypatch.chdir(out)
+    writer.write(".", MANY)
+    assert (out.stat().st_ino, out.stat().st_mode & 0o777) == (inode, 0o750)
+    assert not writer.check(str(out), MANY)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["out"]
+
+
+def test_an_interrupt_stops_the_writer_threads_before_the_undo(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Ctrl-C while the threads write: they stop before `recover` undoes the run, so no file
+    they were still writing turns up afterwards."""
+    import time
+
+    writer.write(str(tmp_path), OLD)
+    before = tree(tmp_path)
+    real_put, real_join = writer._put, threading.Thread.join
+    interrupted: list[bool] = []
+
+    def slow_put(*args: object) -> None:
+        time.sleep(0.005)
+        real_put(*args)  # type: ignore[arg-type]
+
+    def interrupting_join(self: threading.Thread, timeout: float | None = None) -> None:
+        if not interrupted:
+            interrupted.append(True)
+            raise KeyboardInterrupt
+        real_join(self, timeout)
+
+    monkeypatch.setattr(writer, "_put", slow_put)
+    monkeypatch.setattr(threading.Thread, "join", interrupting_join)
+    with pytest.raises(KeyboardInterrupt):
+        writer.write(str(tmp_path), MANY)
+    monkeypatch.undo()
+    time.sleep(0.3)  # time enough for a thread left running to write more
+    assert tree(tmp_path) == before
 
 
 @needs_proc
