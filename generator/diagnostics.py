@@ -54,8 +54,9 @@ class SpecError(Exception):
         super().__init__(diagnostic.render())
         self.diagnostic = diagnostic
 
-    def __reduce__(self) -> tuple[type[SpecError], tuple[Diagnostic]]:
-        return SpecError, (self.diagnostic,)  # pickled from a worker process (forkmap) with its diagnostic
+    def __reduce__(self) -> tuple[type[SpecError], tuple[Diagnostic], dict[str, object]]:
+        # Pickled from a worker process (forkmap) with its diagnostic, and its notes (a traceback).
+        return SpecError, (self.diagnostic,), self.__dict__
 
 
 def error(code: str, message: str, location: Location) -> SpecError:

@@ -26,11 +26,20 @@ R = TypeVar("R")
 
 
 def fork_map(fn: Callable[[T], R], items: Sequence[T]) -> list[R]:
-    """`[fn(item) for item in items]`, the first item in this process and each other in a child."""
+    """`[fn(item) for item in items]`, the first item in this process and each other in a child
+    (or here, after the first, where a fork fails: too many processes, too little memory)."""
     if len(items) < 2 or not can_fork():
         return [fn(item) for item in items]
-    children = [_Child(fn, item) for item in items[1:]]
+    children: list[_Child | _Here] = []
+    # Ctrl-C is held back while the children start: one that came between a fork and the code
+    # that owns its child would leave the child running the parent's code, or unreaped.
+    mask = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
     try:
+        try:
+            for item in items[1:]:
+                children.append(_spawn(fn, item))
+        finally:
+            signal.pthread_sigmask(signal.SIG_SETMASK, mask)
         first = fn(items[0])
         return [first, *(child.result() for child in children)]
     finally:
@@ -44,10 +53,35 @@ def can_fork() -> bool:
     return len(os.sched_getaffinity(0)) > 1
 
 
+def _spawn(fn: Callable[[Any], Any], item: Any) -> _Child | _Here:
+    try:
+        return _Child(fn, item)
+    except OSError:
+        return _Here(fn, item)
+
+
+class _Here:
+    """An item that could not have a process of its own: run here when its result is asked for."""
+
+    def __init__(self, fn: Callable[[Any], Any], item: Any) -> None:
+        self.fn, self.item = fn, item
+
+    def result(self) -> Any:
+        return self.fn(self.item)
+
+    def stop(self) -> None:
+        pass
+
+
 class _Child:
     def __init__(self, fn: Callable[[Any], Any], item: Any) -> None:
         read, write = os.pipe()
-        self.pid = os.fork()
+        try:
+            self.pid = os.fork()
+        except OSError:
+            os.close(read)
+            os.close(write)
+            raise
         if self.pid == 0:  # the child: it never returns from here
             os.close(read)
             _run(fn, item, write)
@@ -60,7 +94,7 @@ class _Child:
             data = pipe.read()
         _, status = os.waitpid(self.pid, 0)
         self.pid = 0
-        if not data:
+        if not data or status != 0:  # it writes its whole result, then exits with 0
             raise RuntimeError(f"a worker process ended without a result (wait status {status})")
         ok, value, caught = pickle.loads(data)
         for message, category, filename, lineno in caught:
@@ -87,6 +121,7 @@ def _run(fn: Callable[[Any], Any], item: Any, out: int) -> None:
     """In the child: `fn(item)`, or what it raised, and the warnings it gave, written to `out`."""
     status = 1
     try:
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})  # held back by fork_map
         gc.disable()  # a collection would touch, and so copy, every page shared with the parent
         with warnings.catch_warnings(record=True) as caught:
             try:

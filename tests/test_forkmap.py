@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import sys
 import threading
 import time
 import warnings
@@ -46,6 +47,8 @@ def test_a_childs_spec_error_is_raised_here_with_its_diagnostic(forking: None) -
         forkmap.fork_map(fail_in_child, [1, 2])
     assert caught.value.diagnostic.location == Location("templates/docs/model.md.j2", "", 7)
     assert caught.value.diagnostic.render() == str(caught.value)
+    if sys.version_info >= (3, 11):  # the child's traceback comes along as a note, for --debug
+        assert any("fail_in_child" in note for note in caught.value.__notes__)
 
 
 class Unpicklable(Exception):
@@ -109,6 +112,18 @@ def test_a_failure_here_ends_the_children(forking: None) -> None:
     PID_FILE.unlink()
     with pytest.raises(ProcessLookupError):
         os.kill(child, 0)  # killed and reaped: not even a zombie is left
+
+
+def test_where_fork_fails_the_items_run_here(forking: None, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A process limit or too little memory: the work is done in this process, no pipe left open."""
+    def no_fork() -> int:
+        raise OSError(11, "Resource temporarily unavailable")
+
+    monkeypatch.setattr(forkmap.os, "fork", no_fork)
+    open_before = len(os.listdir("/proc/self/fd")) if os.path.isdir("/proc/self/fd") else 0
+    assert forkmap.fork_map(pid_and_square, [1, 2, 3]) == [(os.getpid(), 1), (os.getpid(), 4), (os.getpid(), 9)]
+    if open_before:
+        assert len(os.listdir("/proc/self/fd")) == open_before
 
 
 def test_no_fork_while_another_thread_runs() -> None:
