@@ -8,10 +8,13 @@ can produce any Python, so their output goes through black itself (cached by con
 from __future__ import annotations
 
 import functools
+import hashlib
 import os
+import sys
 import traceback
 import warnings
 from collections.abc import Sequence
+from typing import Any
 
 import jinja2
 
@@ -41,21 +44,18 @@ def template_names(folder: str | None = None) -> frozenset[str]:
     return frozenset(names)
 
 
+# How templates are read: compiled code depends on it, so it is part of the compiled cache's key.
+_OPTIONS: dict[str, Any] = {"undefined": jinja2.StrictUndefined, "trim_blocks": True, "lstrip_blocks": True,
+                            "keep_trailing_newline": True, "autoescape": False}
+
+
 @functools.lru_cache(maxsize=8)
 def environment(overrides: tuple[str, ...] = ()) -> jinja2.Environment:
     """User template folders shadow the built-ins by name."""
     loaders: list[jinja2.BaseLoader] = [jinja2.FileSystemLoader(d) for d in overrides]
     loaders.append(jinja2.FileSystemLoader(template_dir()))
-    env = jinja2.Environment(
-        loader=jinja2.ChoiceLoader(loaders),
-        undefined=jinja2.StrictUndefined,
-        trim_blocks=True,
-        lstrip_blocks=True,
-        keep_trailing_newline=True,
-        autoescape=False,
-        bytecode_cache=_CompiledTemplates.in_cache_root(),
-    )
-    return env
+    return jinja2.Environment(loader=jinja2.ChoiceLoader(loaders), bytecode_cache=_CompiledTemplates.in_cache_root(),
+                              **_OPTIONS)
 
 
 class _CompiledTemplates(jinja2.FileSystemBytecodeCache):
@@ -66,7 +66,9 @@ class _CompiledTemplates(jinja2.FileSystemBytecodeCache):
 
     @classmethod
     def in_cache_root(cls) -> _CompiledTemplates | None:
-        folder = os.path.join(cache_root(), f"jinja-{jinja2.__version__}")
+        """The cache for this Jinja, Python and set of options (a change of any makes a new one)."""
+        key = hashlib.sha256(f"{jinja2.__version__}\0{sys.version}\0{sorted(_OPTIONS.items())!r}".encode()).hexdigest()
+        folder = os.path.join(cache_root(), f"jinja-{jinja2.__version__}-{key[:12]}")
         try:
             os.makedirs(folder, exist_ok=True)
         except OSError:
@@ -76,8 +78,8 @@ class _CompiledTemplates(jinja2.FileSystemBytecodeCache):
     def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
         try:
             super().load_bytecode(bucket)
-        except OSError:
-            pass
+        except Exception:  # unreadable, or damaged past its header (pickle and marshal errors)
+            bucket.reset()
 
     def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
         try:

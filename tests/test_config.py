@@ -409,8 +409,12 @@ def test_compiled_templates_are_kept_and_follow_edits(tmp_path: Path, monkeypatc
     page.write_text("two\n")
     os.utime(page, ns=(stat.st_atime_ns, stat.st_mtime_ns))
     assert fresh_render() == "two\n" and len(compiled) == 2
-    monkeypatch.setenv("SPECLOOM_CACHE_DIR", str(page))  # a file: no cache folder can be made there
+    magic = jinja2.bccache.bc_magic
+    for entry in (tmp_path / "cache").glob("jinja-*/*"):
+        entry.write_bytes(magic + b"\x80\x05garbage")  # damaged past its header: compiled again
     assert fresh_render() == "two\n" and len(compiled) == 3
+    monkeypatch.setenv("SPECLOOM_CACHE_DIR", str(page))  # a file: no cache folder can be made there
+    assert fresh_render() == "two\n" and len(compiled) == 4
     render.environment.cache_clear()
 
 
