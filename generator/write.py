@@ -6,8 +6,8 @@ Every changed file is staged beside its target first; only when all are staged a
 into place, the old ones moved aside until the run commits, so a failure or an interrupt at any
 point leaves the previous output as it was (a journal finishes the undo after a hard kill).
 
-A first run, into a folder that does not exist or is empty, has nothing to undo: the whole tree
-is written into a new folder beside it, which is then renamed into place in one step.
+A first run, into a folder that does not exist yet, has nothing to undo: the whole tree is
+written into a new folder beside it, which is then renamed into place in one step.
 
 Files are written by a few threads: creating a file is kernel time (0.1–0.5 ms a file on an
 ext4 disk, 3,060 files for the OpenAI spec), which threads spend in parallel, without the GIL.
@@ -120,6 +120,12 @@ def _is_safe(path: str) -> bool:
         and all(p not in ("", ".", "..") for p in parts)
 
 
+def _checked(path: str) -> str:
+    if not _is_safe(path):
+        raise UnsafePath(f"refusing to write outside the output folder: {path!r}")
+    return path
+
+
 class _Targets:
     """Where each path of the output folder is on disk, refusing any that leads out of it. Each
     folder's real path is resolved once, not once a file (the OpenAI spec's 3,060: ~0.1 s)."""
@@ -130,9 +136,7 @@ class _Targets:
         self.inside: set[str] = set()
 
     def __call__(self, path: str) -> str:
-        if not _is_safe(path):
-            raise UnsafePath(f"refusing to write outside the output folder: {path!r}")
-        target = os.path.join(self.outdir, *path.split("/"))
+        target = os.path.join(self.outdir, *_checked(path).split("/"))
         folder = os.path.dirname(target)
         if folder not in self.inside:
             if os.path.commonpath([self.real_out, os.path.realpath(folder)]) != self.real_out:
@@ -176,12 +180,10 @@ def _first_write(outdir: str, files: dict[str, str]) -> Changes:
     folder, which a later `recover` removes. (An existing folder, even an empty one, takes the
     usual way: its mode, owner and mount stay as they are, and `-o .` works.)"""
     for path in files:
-        if not _is_safe(path):
-            raise UnsafePath(f"refusing to write outside the output folder: {path!r}")
-    parent, name = os.path.split(os.path.abspath(outdir))
+        _checked(path)
+    parent, prefix = _new_trees(outdir)
     os.makedirs(parent, exist_ok=True)
-    staging = os.path.join(parent, f".{name}{_NEW_TREE}{os.getpid()}")
-    shutil.rmtree(staging, ignore_errors=True)
+    staging = os.path.join(parent, f"{prefix}{os.getpid()}")  # a leftover of this pid: gone with `recover`
     try:
         os.mkdir(staging)
         for folder in sorted({os.path.dirname(p) for p in files} - {""}):
@@ -312,9 +314,14 @@ def recover(outdir: str) -> None:
     _unlink(journal)
 
 
-def _remove_abandoned_trees(outdir: str) -> None:
+def _new_trees(outdir: str) -> tuple[str, str]:
+    """The folder that holds first-run trees for `outdir`, and their names' prefix (a pid follows)."""
     parent, name = os.path.split(os.path.abspath(outdir))
-    prefix = f".{name}{_NEW_TREE}"
+    return parent, f".{name}{_NEW_TREE}"
+
+
+def _remove_abandoned_trees(outdir: str) -> None:
+    parent, prefix = _new_trees(outdir)
     try:
         with os.scandir(parent) as entries:
             leftovers = [e.name for e in entries if e.name.startswith(prefix)]
