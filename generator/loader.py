@@ -236,11 +236,11 @@ def _external_refs(tree: Any, budget: int, max_string_chars: int = MAX_STRING_CH
         if budget < 0:
             raise parse.ParseFailure("yaml-aliases", parse.ALIASES)
         if depth > parse.MAX_DEPTH:
-            raise _Refused("nesting-too-deep", parse.TOO_DEEP, _pointer(path))
+            raise _Refused("nesting-too-deep", parse.TOO_DEEP, chain_pointer(path))
         if isinstance(node, dict):
             ref = node.get("$ref")
             if isinstance(ref, str) and not ref.startswith("#"):
-                found.append((ref, _pointer(path)))
+                found.append((ref, chain_pointer(path)))
             children: Any = node.items()
         else:
             children = enumerate(node)
@@ -254,15 +254,18 @@ def _external_refs(tree: Any, budget: int, max_string_chars: int = MAX_STRING_CH
 
 def _long_string(value: str, path: Any, max_string_chars: int) -> _Refused:
     return _Refused("string-too-long", f"a string of {len(value)} characters, over the limit of {max_string_chars}"
-                    + _RAISE_IT.format(key="max_string_chars", flag="max-string-chars"), _pointer(path))
+                    + _RAISE_IT.format(key="max_string_chars", flag="max-string-chars"), chain_pointer(path))
 
 
-def _pointer(path: Any) -> str:
+def chain_pointer(path: Any) -> str:
+    """The pointer of a path kept as a chain of (parent path, key) pairs, as walks over a whole
+    tree keep it (building a pointer for every node costs more than the walk): the chain ends in
+    None (the document's root) or in the pointer the walk started from."""
     parts = []
-    while path is not None:
+    while path is not None and not isinstance(path, str):
         path, key = path
         parts.append(key)
-    return join_pointer("#", *reversed(parts))
+    return join_pointer(path or "#", *reversed(parts))
 
 
 def ref_file(ref: str, base_file: str) -> str:

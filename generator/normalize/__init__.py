@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from typing import Any
 
 from .. import ir
 from ..diagnostics import Diagnostic, Location, Severity, error
-from ..loader import Document, join_pointer
+from ..loader import Document, chain_pointer
 from ..names import NameAllocator, class_name, module_name, package_name
 from .refs import Node, Resolver
 from .modules import assign_homes
@@ -143,7 +143,7 @@ def _referenced_components(resolver: Resolver, node: Node, refs: dict[str, Any])
         if isinstance(value, dict):
             ref = value.get("$ref")
             if isinstance(ref, str):
-                target = resolver.known(file, ref) or resolver.target(Node(file, _joined(path), value))
+                target = resolver.known(file, ref) or resolver.target(Node(file, chain_pointer(path), value))
                 key = f"{target.file}{target.pointer}"
                 if key in refs:
                     found.append(key)
@@ -158,14 +158,6 @@ def _referenced_components(resolver: Resolver, node: Node, refs: dict[str, Any])
                 if isinstance(v, (dict, list)):
                     stack.append((file, (path, i), v))
     return found
-
-
-def _joined(path: Any) -> str:
-    parts: list[str | int] = []
-    while not isinstance(path, str):
-        path, key = path
-        parts.append(key)
-    return join_pointer(path, *reversed(parts))
 
 
 def _example(schema: dict[str, Any]) -> tuple[Any, bool]:
