@@ -125,12 +125,12 @@ def _run(fn: Callable[[Any], Any], item: Any, out: int) -> None:
         gc.disable()  # a collection would touch, and so copy, every page shared with the parent
         with warnings.catch_warnings(record=True) as caught:
             try:
-                payload: tuple[bool, Any, list[tuple[Any, ...]]] = (True, fn(item), [])
+                ok, value = True, fn(item)
             except BaseException as exc:  # handed to the parent, which raises it
-                payload = (False, _portable(exc), [])
-        payload[2].extend((w.message, w.category, w.filename, w.lineno) for w in caught)
+                ok, value = False, _portable(exc)
         try:
-            data = pickle.dumps(payload, pickle.HIGHEST_PROTOCOL)
+            data = pickle.dumps((ok, value, [(w.message, w.category, w.filename, w.lineno) for w in caught]),
+                                pickle.HIGHEST_PROTOCOL)
         except Exception as exc:
             data = pickle.dumps((False, RuntimeError(f"a worker's result could not be sent: {exc}"), []))
         with os.fdopen(out, "wb") as pipe:
