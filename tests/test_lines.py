@@ -13,7 +13,6 @@ from __future__ import annotations
 import json
 import os
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 import yaml
@@ -23,7 +22,7 @@ from hypothesis import strategies as st
 from conftest import SHARED, corpus_specs, need_shared
 from generator.diagnostics import SpecError
 from generator.lines import Declined, Position, jsontext, locator
-from generator.loader import composed_position, load, split_pointer
+from generator.loader import composed_position, load
 from generator.yaml12 import compose_yaml
 
 Pointer = tuple[str, ...]
