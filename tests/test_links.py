@@ -94,8 +94,10 @@ def test_anchors_match_mkdocs_heading_ids(headings: list[str]) -> None:
     assert [anchors.add(h) for h in headings] == _toc_ids(headings)
 
 
-@settings(max_examples=200, deadline=None)
-@given(st.lists(st.from_regex(r"[A-Za-z_][A-Za-z0-9_]{0,12}", fullmatch=True), min_size=1, max_size=8))
+# Headings that get anchors are class and method names, which never start with `_` (test_names
+# holds them to that): a leading `_` would open emphasis, `_0_` rendering as an italic "0".
+@settings(max_examples=200, deadline=None, derandomize=True)
+@given(st.lists(st.from_regex(r"[A-Za-z][A-Za-z0-9_]{0,12}", fullmatch=True), min_size=1, max_size=8))
 def test_anchors_match_mkdocs_heading_ids_property(headings: list[str]) -> None:
     anchors = Anchors()
     assert [anchors.add(h) for h in headings] == _toc_ids(headings)
