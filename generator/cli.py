@@ -5,11 +5,13 @@ from __future__ import annotations
 import argparse
 import gc
 import json
+import os
 import sys
 import traceback
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import replace
+from typing import NoReturn
 
 from .config import CONFIG_FILE, PYPROJECT, Job, find_config, load_config, select_jobs
 from .names import package_name
@@ -23,8 +25,37 @@ from .write import UnsafePath, check, write
 EXIT_OK, EXIT_FINDINGS, EXIT_BAD_INPUT = 0, 1, 2
 
 
-def main(argv: Sequence[str] | None = None) -> int:
+def run() -> NoReturn:
+    """The `specloom` command (and `python -m generator`): `main`, then the process ends at once."""
+    main(exit_at_end=True)
+    raise AssertionError("main(exit_at_end=True) returned")  # pragma: no cover
+
+
+def main(argv: Sequence[str] | None = None, *, exit_at_end: bool = False) -> int:
+    """The command's exit status. `exit_at_end`: end the process instead of returning, without
+    freeing what the command built (see `_exit_now`)."""
     args = _parser().parse_args(argv)
+    status = _main(args)
+    if exit_at_end:
+        _exit_now(status)  # `args` still holds what the command built (`args.built`): nothing is freed
+    return status
+
+
+def _exit_now(status: int) -> NoReturn:
+    """End the process as soon as its output is flushed. A generate run on a large spec holds about
+    a million objects (the parsed spec, the IR, the files); freeing them one by one, when the
+    command returns and again when the interpreter shuts down, costs 60-80 ms of a 1 s run, for
+    memory the system takes back at once. No atexit handlers run: specloom registers none, its
+    threads are joined and its child processes reaped before this. (mypy ends the same way.)"""
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.flush()
+        except (OSError, ValueError):  # a closed pipe: as Python itself exits then
+            status = status or 120
+    os._exit(status)
+
+
+def _main(args: argparse.Namespace) -> int:
     try:
         with _no_cyclic_gc():
             return int(args.run(args))
@@ -144,6 +175,7 @@ def _generate(args: argparse.Namespace) -> int:
     # whose inputs are those of its last run, and whose output is as that run left it, is not
     # rendered again: the run would write the same bytes (see fingerprint.py).
     runs = [(job, recall(job) or build_job(job)) for job in jobs]
+    args.built = runs  # held until `main` ends: a process that ends with it need not free it
     shown = [_shown(result) for _, result in runs]
     for lines in shown:
         for line in lines:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import json
 import shutil
 from pathlib import Path
 
@@ -185,9 +186,21 @@ def test_unknown_config_key_is_an_error_with_its_line(tmp_path: Path) -> None:
     assert not (tmp_path / "out").exists()
 
 
-def test_lint_reports_const_mismatch_as_json() -> None:
-    import json
+def test_what_the_command_prints_arrives_though_it_ends_without_shutdown(tmp_path: Path) -> None:
+    """The process ends as soon as the command is done, skipping the interpreter's shutdown
+    (cli._exit_now): what it printed must still arrive through buffered pipes, with its status."""
+    buffered = {"PYTHONUNBUFFERED": ""}
+    generated = run_specloom("generate", str(BATCHES), "-o", str(tmp_path / "out"), env=buffered)
+    assert generated.returncode == 0
+    assert f"→ {tmp_path / 'out'}: " in generated.stdout and "written" in generated.stdout
+    assert "warning[const-description-mismatch]" in generated.stderr
+    linted = run_specloom("lint", str(BATCHES), "--format", "json", env=buffered)
+    assert any(row["code"] == "const-description-mismatch" for row in json.loads(linted.stdout))
+    stale = run_specloom("generate", str(BATCHES), "-o", str(tmp_path / "none"), "--check", env=buffered)
+    assert stale.returncode == 1 and "run `specloom generate` to update it" in stale.stderr
 
+
+def test_lint_reports_const_mismatch_as_json() -> None:
     result = run_specloom("lint", str(BATCHES), "--format", "json")
     assert result.returncode == 0
     rows = json.loads(result.stdout)
