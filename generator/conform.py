@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime
 import json
-import uuid
 from collections.abc import Callable
 
 from . import ir
@@ -68,6 +67,8 @@ def _primitive_fits(kind: str, fmt: str | None, value: ir.JsonValue) -> bool:
 def _format_fits(fmt: str | None, value: str) -> bool:
     try:
         if fmt == "uuid":
+            import uuid  # here, not on import: with the `platform` it imports, ~4 ms of every run
+
             uuid.UUID(value)
         elif fmt == "date-time":
             datetime.datetime.fromisoformat(value.replace("Z", "+00:00"))

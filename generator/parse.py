@@ -11,11 +11,10 @@ Both paths refuse the same hostile inputs with the same codes: `yaml-aliases`, `
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 from typing import Any
-
-import yaml_rs
 
 # PyYAML (and yaml12 on top of it) is imported where it is used: JSON and the texts yaml-rs reads
 # never need it, and importing it is ~15 ms of every run.
@@ -66,7 +65,7 @@ def parse_json(text: str) -> tuple[Any, Duplicates]:
 
 def parse_yaml(text: str, *, alias_budget: int) -> tuple[Any, Duplicates]:
     """A YAML file: JSON text by `json`, the rest by yaml-rs where it agrees with yaml12, else PyYAML."""
-    if text.lstrip()[:1] == "{" and not NOT_PRINTABLE.search(text):
+    if text.lstrip()[:1] == "{" and not has_unprintable(text):
         try:
             data, duplicated = _json(text, strict=True)
             if not duplicated:
@@ -144,15 +143,28 @@ _CORE_NUMBER = re.compile(
     r"[-+]?[0-9]+|0o[0-7]+|0x[0-9a-fA-F]+|[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?"
     r"|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN)"
 )
-# What YAML 1.2 (and PyYAML) allow in a stream; yaml-rs takes control characters too, and cuts a
-# string at NUL. U+0085/U+2028/U+2029 are line breaks to PyYAML (YAML 1.1) and text to yaml-rs.
-NOT_PRINTABLE = re.compile("[^\x09\x0a\x0d\x20-\x7e\xa0-\u2027\u202a-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+
+
+def has_unprintable(text: str) -> bool:
+    """Whether `text` holds a character YAML 1.2 (and PyYAML) do not allow in a stream; yaml-rs
+    takes control characters too, and cuts a string at NUL. U+0085/U+2028/U+2029 are line breaks
+    to PyYAML (YAML 1.1) and text to yaml-rs."""
+    return _not_printable().search(text) is not None
+
+
+@functools.cache
+def _not_printable() -> re.Pattern[str]:
+    # Compiled when first used, not on import: its ranges up to U+10FFFF take ~7 ms to compile,
+    # and a JSON spec whose warnings need no lines never uses it.
+    return re.compile("[^\x09\x0a\x0d\x20-\x7e\xa0-\u2027\u202a-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 _NODE_START = frozenset(" \t\r\n[{,")
 _NOT_ANCHOR_NAME = frozenset(["", " ", "\t", "\r", "\n", "[", "]", "{", "}", ","])
 _LOCATION = re.compile(r"at line (\d+), column (\d+)")
 
 
 def _fast_yaml(text: str, alias_budget: int) -> Any:
+    import yaml_rs  # here, not on import: a JSON spec never needs it (~5-15 ms)
+
     if _may_differ(text):
         raise _Fallback
     limits = yaml_rs.AliasLimits(max_total_replayed_events=alias_budget, max_replay_stack_depth=MAX_DEPTH)
@@ -181,7 +193,7 @@ def _refuse_hostile(message: str) -> None:
 
 
 def _may_differ(text: str) -> bool:
-    if NOT_PRINTABLE.search(text) or _starts_node(text, "!"):
+    if has_unprintable(text) or _starts_node(text, "!"):
         return True
     for pattern in (_UNDERSCORE, _PREFIX, _INF_NAN):
         for match in pattern.finditer(text):

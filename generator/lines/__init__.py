@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 
-from ..parse import NOT_PRINTABLE
+from ..parse import has_unprintable
 from .block import BlockLocator
 from .jsontext import JsonLocator
 from .text import Declined, Locator, Position
@@ -30,7 +30,7 @@ def locator(text: str, *, printable: bool = False) -> Locator:
     YAML forbids (`parse.parse_yaml` refuses those), so that check can be skipped."""
     if "\ufeff" in text or ("\r" in text and _LONE_CR.search(text)) or ("\\u" in text and _SURROGATE.search(text)):
         return Declined()
-    if not printable and NOT_PRINTABLE.search(text):
+    if not printable and has_unprintable(text):
         return Declined()  # libyaml refuses the text: the composer finds no line at all
     start = len(text) - len(text.lstrip(" \t\r\n"))
     if text[start:start + 1] in ("{", "["):
