@@ -11,7 +11,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from generator.plan.links import Prose, relative_path
+from generator.escape import md_cell, md_text
+from generator.plan.links import Prose, may_link, relative_path
 from generator.plan.site import Anchors
 
 PAGES = {"Batch": "models/Batch.md", "Error Object": "models/ErrorObject.md"}
@@ -101,3 +102,27 @@ def test_anchors_match_mkdocs_heading_ids(headings: list[str]) -> None:
 def test_anchors_match_mkdocs_heading_ids_property(headings: list[str]) -> None:
     anchors = Anchors()
     assert [anchors.add(h) for h in headings] == _toc_ids(headings)
+
+
+# Markdown's link syntax in pieces (an autolink, a link's middle, a definition), and what sits
+# around it: brackets, parentheses, angle brackets, colons, backticks, line ends, escapes, entities.
+_MARKDOWNISH = st.lists(st.one_of(
+    st.sampled_from(["<https://a.example/x>", "<mailto:a@b.c>", "[x](/docs/y)", "[x](", "](/docs/y)", "[r]: /z", "]", "`", "```\n"]),
+    st.text(alphabet=st.one_of(st.sampled_from("[]()<>:!`~\\&#;|\n\r\t /.-_*x"), st.characters(codec=None)), max_size=8),
+), max_size=6).map("".join)
+
+
+@settings(max_examples=500, deadline=None)
+@given(_MARKDOWNISH)
+def test_text_without_link_syntax_escapes_alike_on_every_page(raw: str) -> None:
+    """`Prose` escapes a text without link syntax once for all pages (links.may_link): it must
+    be text whose escaping never asks a page where a link goes."""
+    def no_target(dest: str) -> str | None:
+        raise AssertionError(f"asked for the target of {dest!r}")
+
+    if may_link(raw):
+        return
+    elsewhere = Prose(None, {}, "models/Other.md")
+    for page in (prose(), elsewhere):
+        assert page.text(raw) == md_text(raw, no_target)
+        assert page.cell(raw) == md_cell(raw, no_target)
