@@ -20,7 +20,7 @@ from .loader import DEFAULT_LIMITS, Limits
 from .fingerprint import Recalled, recall, remember
 from .pipeline import Build, build_job
 from .plan import TARGETS
-from .write import UnsafePath, check, write
+from .write import FirstWrite, UnsafePath, begin_first_write, check, write
 
 EXIT_OK, EXIT_FINDINGS, EXIT_BAD_INPUT = 0, 1, 2
 
@@ -173,9 +173,26 @@ def _generate(args: argparse.Namespace) -> int:
     jobs = _jobs(args)
     # Render every job before writing any: bad input anywhere leaves every output as it was. A job
     # whose inputs are those of its last run, and whose output is as that run left it, is not
-    # rendered again: the run would write the same bytes (see fingerprint.py).
-    runs = [(job, recall(job) or build_job(job)) for job in jobs]
+    # rendered again: the run would write the same bytes (see fingerprint.py). A job whose output
+    # folder does not exist yet puts its files into a new tree beside it while it renders; the
+    # tree is renamed into place by `write`, or removed if the run fails.
+    begun: list[FirstWrite | None] = []
+    try:
+        return _generate_jobs(args, jobs, begun)
+    finally:
+        for first in begun:
+            if first is not None:
+                first.discard()  # a tree not renamed into place
+
+
+def _generate_jobs(args: argparse.Namespace, jobs: list[Job], begun: list[FirstWrite | None]) -> int:
+    runs: list[tuple[Job, Build | Recalled]] = []
     args.built = runs  # held until `main` ends: a process that ends with it need not free it
+    for job in jobs:
+        recalled = recall(job)
+        first = None if recalled is not None or args.check else begin_first_write(job.output)
+        begun.append(first)
+        runs.append((job, recalled or build_job(job, first)))
     shown = [_shown(result) for _, result in runs]
     for lines in shown:
         for line in lines:
@@ -183,14 +200,14 @@ def _generate(args: argparse.Namespace) -> int:
     if any(d.severity is Severity.ERROR for _, result in runs if isinstance(result, Build) for d in result.diagnostics):
         return EXIT_BAD_INPUT  # the errors are printed above; nothing is written
     status = EXIT_OK
-    for (job, result), lines in zip(runs, shown):
+    for (job, result), lines, first in zip(runs, shown, begun):
         if args.check:
             status = max(status, _check(job, result, lines, quiet=args.quiet))
             continue
         if isinstance(result, Recalled):
             written, removed, unchanged = 0, 0, result.files + 1  # the manifest is unchanged too
         else:
-            changes = write(job.output, result.files)
+            changes = write(job.output, result.files, first)
             _remember(job, result, lines, changes.manifest)
             written, removed, unchanged = len(changes.written), len(changes.removed), len(changes.unchanged)
         if not args.quiet:

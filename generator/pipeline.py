@@ -21,6 +21,7 @@ if TYPE_CHECKING:
     from .loader import Document
     from .normalize.renames import Renames
     from .plan import PlanOptions
+    from .write import FirstWrite
 
 
 @dataclass(frozen=True, slots=True)
@@ -32,18 +33,20 @@ class Build:
     """What the load read: every spec file's text, by absolute path (what a rerun checks)."""
 
 
-def build_job(job: Job) -> Build:
+def build_job(job: Job, first_write: FirstWrite | None = None) -> Build:
     """Everything one job of `specloom.yaml` generates, with all its settings."""
     return build(job.spec, package=job.package, targets=job.targets, templates=job.templates, pagination=job.pagination,
-                 renames=job.renames, docs_base_url=job.docs_base_url, limits=job.limits, pagination_at=job.pagination_at)
+                 renames=job.renames, docs_base_url=job.docs_base_url, limits=job.limits, pagination_at=job.pagination_at,
+                 first_write=first_write)
 
 
 def build(spec: str, *, package: str | None = None, targets: tuple[str, ...] = ("python", "docs"),
           templates: tuple[str, ...] = (), pagination: Mapping[str, Any] | None = None,
           renames: Renames | None = None, docs_base_url: str | None = None, limits: Limits = DEFAULT_LIMITS,
-          pagination_at: Mapping[str, Location] | None = None) -> Build:
-    """Everything a spec generates, in memory: nothing is written. No `renames`: none.
-    `pagination_at`: where the config sets each pagination, for errors."""
+          pagination_at: Mapping[str, Location] | None = None, first_write: FirstWrite | None = None) -> Build:
+    """Everything a spec generates, in memory: nothing is written, but for `first_write`, a new
+    output tree that each target's files are put into once rendered (see write.begin_first_write).
+    No `renames`: none. `pagination_at`: where the config sets each pagination, for errors."""
     from .forkmap import fork_map
     from .loader import load
     from .normalize import normalize
@@ -56,7 +59,8 @@ def build(spec: str, *, package: str | None = None, targets: tuple[str, ...] = (
     # What follows normalize shares nothing but its result: each target, and the warnings' lines.
     # The first target (the SDK: the most work) runs here, the rest and the lines in a second
     # process where there are two cores (see forkmap.py).
-    work = functools.partial(_after_normalize, normalized, document, PlanOptions(docs_base_url=docs_base_url), templates)
+    work = functools.partial(_after_normalize, normalized, document, PlanOptions(docs_base_url=docs_base_url), templates,
+                             first_write)
     here, there = fork_map(work, ((*targets[:1],), (*targets[1:], _LINES)))
     *each, diagnostics = (*here, *there)
     files = {path: text for target_files in each for path, text in target_files.items()}
@@ -68,10 +72,20 @@ _LINES = ""
 
 
 def _after_normalize(normalized: ir.Normalized, document: Document, options: PlanOptions,
-                     templates: tuple[str, ...], pieces: tuple[str, ...]) -> list[Any]:
-    """Each piece's result, in order: a target's files, or (`_LINES`) the placed diagnostics."""
+                     templates: tuple[str, ...], first_write: FirstWrite | None, pieces: tuple[str, ...]) -> list[Any]:
+    """Each piece's result, in order: a target's files, or (`_LINES`) the placed diagnostics.
+    A target's files go into `first_write` from the process that rendered them: writing them
+    costs each process the time the other would otherwise wait for it."""
     from .plan import plan
     from .render import render
 
-    return [document.placed(normalized.diagnostics) if piece == _LINES
-            else render(plan(normalized.api, (piece,), options), templates) for piece in pieces]
+    results: list[Any] = []
+    for piece in pieces:
+        if piece == _LINES:
+            results.append(document.placed(normalized.diagnostics))
+            continue
+        files = render(plan(normalized.api, (piece,), options), templates)
+        if first_write is not None:
+            first_write.put(files)
+        results.append(files)
+    return results

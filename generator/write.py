@@ -7,7 +7,9 @@ into place, the old ones moved aside until the run commits, so a failure or an i
 point leaves the previous output as it was (a journal finishes the undo after a hard kill).
 
 A first run, into a folder that does not exist yet, has nothing to undo: the whole tree is
-written into a new folder beside it, which is then renamed into place in one step.
+written into a new folder beside it, which is then renamed into place in one step. The command
+begins that folder before it builds (`begin_first_write`), so each part of the build puts its
+files there as soon as they are rendered, the docs in the process that renders them.
 
 Files are written by a few threads: creating a file is kernel time (0.1–0.5 ms a file on an
 ext4 disk, 3,060 files for the OpenAI spec), which threads spend in parallel, without the GIL.
@@ -21,7 +23,7 @@ import os
 import shutil
 import threading
 import time
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 MANIFEST = ".specloom-manifest.json"
@@ -153,10 +155,15 @@ def _read(path: str) -> str | None:
         return None
 
 
-def write(outdir: str, files: dict[str, str]) -> Changes:
-    """Make `outdir` hold `files` (plus the manifest): all of it, or, on any failure, none."""
+def write(outdir: str, files: dict[str, str], begun: FirstWrite | None = None) -> Changes:
+    """Make `outdir` hold `files` (plus the manifest): all of it, or, on any failure, none.
+    `begun`: the first write begun for `outdir`, which holds every file of `files` already."""
     recover(outdir)
     files = {**files, MANIFEST: manifest_text(files)}
+    if begun is not None:
+        if not os.path.lexists(outdir):
+            return begun.commit(files)
+        begun.discard()  # the folder was made since (by another job of this run): the usual way
     if not os.path.lexists(outdir):
         return _first_write(outdir, files)
     target = _Targets(outdir)
@@ -181,19 +188,74 @@ def _first_write(outdir: str, files: dict[str, str]) -> Changes:
     usual way: its mode, owner and mount stay as they are, and `-o .` works.)"""
     for path in files:
         _checked(path)
-    parent, prefix = _new_trees(outdir)
+    parent, _ = _new_trees(outdir)
     os.makedirs(parent, exist_ok=True)
-    staging = os.path.join(parent, f"{prefix}{os.getpid()}")  # a leftover of this pid: gone with `recover`
+    first = FirstWrite(outdir)
     try:
-        os.mkdir(staging)
-        for folder in sorted({os.path.dirname(p) for p in files} - {""}):
-            os.makedirs(os.path.join(staging, *folder.split("/")), exist_ok=True)
-        _put_all([(os.path.join(staging, *p.split("/")), t) for p, t in files.items()], exclusive=True)
-        os.rename(staging, outdir)
+        first.put(files)
     except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
+        first.discard()
         raise
-    return Changes(tuple(sorted(files)), (), (), digest(files[MANIFEST]))
+    return first.commit({})
+
+
+class FirstWrite:
+    """A first write's new tree, beside the output folder, while it is filled (see `_first_write`).
+    `put` may be called from any process of the run; `commit` renames the tree into place."""
+
+    def __init__(self, outdir: str) -> None:
+        parent, prefix = _new_trees(outdir)
+        self.outdir = outdir
+        self.tree = os.path.join(parent, f"{prefix}{os.getpid()}")
+        os.mkdir(self.tree)
+        _BEGUN.add(self.tree)
+        self.files: dict[str, str] = {}
+        """What this process put here (the other processes' files are in `commit`'s `files`)."""
+
+    def put(self, files: Mapping[str, str]) -> None:
+        for path in files:
+            _checked(path)
+        for folder in sorted({os.path.dirname(p) for p in files} - {""}):
+            os.makedirs(os.path.join(self.tree, *folder.split("/")), exist_ok=True)
+        _put_all([(os.path.join(self.tree, *p.split("/")), t) for p, t in files.items()], exclusive=True)
+        self.files.update(files)
+
+    def commit(self, files: Mapping[str, str]) -> Changes:
+        """Put what is not here yet (the manifest), and rename the tree into place. `files`: all of them."""
+        try:
+            self.put({MANIFEST: files[MANIFEST]} if MANIFEST in files else {})
+            os.rename(self.tree, self.outdir)
+        except BaseException:
+            self.discard()
+            raise
+        _BEGUN.discard(self.tree)
+        every = {**files, **self.files}
+        return Changes(tuple(sorted(every)), (), (), digest(every[MANIFEST]))
+
+    def discard(self) -> None:
+        """Remove the tree (after a failure, or where the output folder turned up meanwhile)."""
+        if self.tree in _BEGUN:
+            _BEGUN.discard(self.tree)
+            shutil.rmtree(self.tree, ignore_errors=True)
+
+
+_BEGUN: set[str] = set()
+"""The first-write trees this process is filling: not abandoned, though they carry its pid."""
+
+
+def begin_first_write(outdir: str) -> FirstWrite | None:
+    """A first write into `outdir`, begun before its files are rendered: None where `outdir`
+    exists (the usual write), or its parent folder does not (made only when a write commits:
+    a run that fails makes nothing), or this process is filling a tree for it already (two jobs
+    with one output)."""
+    parent, prefix = _new_trees(outdir)
+    if os.path.lexists(outdir) or not os.path.isdir(parent) or os.path.join(parent, f"{prefix}{os.getpid()}") in _BEGUN:
+        return None
+    recover(outdir)
+    try:
+        return FirstWrite(outdir)
+    except OSError:
+        return None  # the usual write will say what is wrong, or manage
 
 
 def _put_all(items: Sequence[tuple[str, str]], *, exclusive: bool = False) -> None:
@@ -337,7 +399,7 @@ def _remove_abandoned_trees(outdir: str) -> None:
 def _abandoned(path: str, pid: int) -> bool:
     """Is the first-run folder at `path`, written by process `pid`, left by a run that ended?"""
     if pid == os.getpid():
-        return True  # this process starts no second write to the same folder while one runs
+        return path not in _BEGUN  # a leftover of a process that had this pid before, unless begun here
     if os.name == "nt":
         # No probe for a process there (signal 0 is CTRL_C_EVENT): an hour untouched is abandoned.
         try:

@@ -6,6 +6,7 @@ import hashlib
 import json
 import shutil
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -252,3 +253,25 @@ def test_internal_failure_is_one_line_and_debug_shows_the_traceback(
     if "--debug" not in argv:
         assert len(err.strip().splitlines()) == 1
     assert not (tmp_path / "o").exists()
+
+
+def test_a_failed_run_removes_the_tree_it_began(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """Into a new folder the SDK's files are written beside it while the docs render: a failure
+    after that (here, in rendering the docs) leaves neither the folder nor anything beside it."""
+    from generator import cli, forkmap, render
+
+    real = render.render
+
+    def docs_fail(files: Any, *args: Any) -> Any:
+        if any(f.path.startswith("docs/") for f in files):
+            raise RuntimeError("injected")
+        return real(files, *args)
+
+    monkeypatch.setattr(forkmap, "can_fork", lambda: False)  # the failure in this process
+    monkeypatch.setattr(render, "render", docs_fail)
+    puts: list[str] = []
+    real_put = cli.FirstWrite.put
+    monkeypatch.setattr(cli.FirstWrite, "put", lambda self, files: (puts.extend(files), real_put(self, files))[1])
+    assert cli.main(["generate", str(BATCHES), "-o", str(tmp_path / "out")]) == 2
+    assert any(p.startswith("python/") for p in puts), "the SDK was put into the new tree first"
+    assert list(tmp_path.iterdir()) == []

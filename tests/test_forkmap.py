@@ -153,3 +153,27 @@ def test_build_forked_is_build_in_one_process(monkeypatch: pytest.MonkeyPatch, s
         assert (mismatch.code, mismatch.location.line) == ("const-description-mismatch", 573)
     assert any(p.startswith("docs/") for p in forked.files) and any(p.startswith("python/") for p in forked.files)
 
+
+
+@pytest.mark.parametrize("fork", [True, False])
+def test_a_first_write_gets_each_targets_files_from_the_process_that_rendered_them(
+        monkeypatch: pytest.MonkeyPatch, tmp_path: Path, fork: bool) -> None:
+    """A build into a first write puts the SDK's files (here) and the docs' (a child) into the new
+    tree; `write` adds the manifest and renames it into place: the same tree a plain write makes."""
+    from generator import write as writer
+
+    path = str(REPO / "specs" / "openai-batches.yaml")
+    monkeypatch.setattr(forkmap, "can_fork", lambda: fork)
+    first = writer.begin_first_write(str(tmp_path / "out"))
+    assert first is not None
+    built = build(path, first_write=first)
+    changes = writer.write(str(tmp_path / "out"), built.files, first)
+    writer.write(str(tmp_path / "plain"), built.files)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["out", "plain"]
+    assert snapshot(tmp_path / "out") == snapshot(tmp_path / "plain")
+    assert set(changes.written) == {*built.files, writer.MANIFEST}
+    assert writer.intact(str(tmp_path / "out"), changes.manifest) == len(built.files)
+
+
+def snapshot(root: Path) -> dict[str, bytes]:
+    return {p.relative_to(root).as_posix(): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}

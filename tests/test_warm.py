@@ -13,6 +13,7 @@ import subprocess
 import sys
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -54,9 +55,9 @@ class Specloom:
 
     def __init__(self, root: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
         self.root, self.capsys, self.builds = root, capsys, 0
-        def counting(job: Job) -> Build:
+        def counting(job: Job, *rest: Any) -> Build:
             self.builds += 1
-            return build_job(job)
+            return build_job(job, *rest)
 
         monkeypatch.setattr(cli, "build_job", counting)
         monkeypatch.setenv("SPECLOOM_CACHE_DIR", str(root / "cache"))
@@ -94,7 +95,7 @@ def test_a_rerun_skips_the_pipeline_writes_nothing_and_prints_the_same(specloom:
     assert status == 0 and WARNING in first_err
     before = mtimes(specloom.root / "out")
 
-    def forbidden(job: object) -> object:
+    def forbidden(*job: object) -> object:
         raise AssertionError("the pipeline ran")
 
     monkeypatch.setattr(cli, "build_job", forbidden)

@@ -256,3 +256,57 @@ def test_each_folder_is_written_by_one_thread() -> None:
     assert all(not (a & b) for i, a in enumerate(folders) for b in folders[i + 1:])
     assert [len(chunk) for chunk in chunks] == [50, 30, 3, 2]
     assert len(writer._by_folder(items, 2)) == 2 and len(writer._by_folder(items[:5], 4)) == 1
+
+
+def test_a_first_write_begun_early_is_one_rename(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Files put into a begun first write, in parts, then `write`: the manifest is added and the
+    tree renamed into place, as a first write does in one go."""
+    out = tmp_path / "out"
+    first = writer.begin_first_write(str(out))
+    assert first is not None and writer.begin_first_write(str(out)) is None  # one tree a folder
+    python, docs = dict(list(MANY.items())[:40]), dict(list(MANY.items())[40:])
+    first.put(python)
+    first.put(docs)
+    writer.recover(str(out))  # another write's recover (a job of this run) leaves it alone
+    renames: list[tuple[str, str]] = []
+    real_rename = os.rename
+    monkeypatch.setattr(writer.os, "rename", lambda a, b: (renames.append((a, b)), real_rename(a, b))[1])
+    changes = writer.write(str(out), MANY, first)
+    assert renames == [(first.tree, str(out))]
+    assert set(changes.written) == {*MANY, writer.MANIFEST}
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["out"]
+    assert writer.intact(str(out), changes.manifest) == len(MANY)
+    first.discard()  # after the rename: nothing to remove
+    assert not writer.check(str(out), MANY)
+
+
+def test_a_first_write_whose_folder_turned_up_meanwhile_takes_the_usual_way(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    first = writer.begin_first_write(str(out))
+    assert first is not None
+    first.put(NEW)
+    out.mkdir()  # by the user, or another job of the run whose output holds this one
+    (out / "mine.txt").write_text("not specloom's")
+    changes = writer.write(str(out), NEW, first)
+    assert set(changes.written) == {*NEW, writer.MANIFEST}
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["out"]
+    assert (out / "mine.txt").read_text() == "not specloom's"
+    assert not writer.check(str(out), NEW)
+
+
+def test_a_first_write_is_begun_only_into_a_missing_folder_of_an_existing_one(tmp_path: Path) -> None:
+    assert writer.begin_first_write(str(tmp_path)) is None  # exists: the usual write
+    assert writer.begin_first_write(str(tmp_path / "no" / "out")) is None  # made only by a write that commits
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_a_leftover_with_this_processs_pid_is_removed_unless_begun_here(tmp_path: Path) -> None:
+    """A pid is reused: a tree left by a dead process with this process's pid is abandoned."""
+    leftover = tmp_path / f".out.specloom-new-{os.getpid()}"
+    (leftover / "python").mkdir(parents=True)
+    (leftover / "python" / "a.py").write_text("a = 0\n")
+    first = writer.begin_first_write(str(tmp_path / "out"))
+    assert first is not None and first.tree == str(leftover)
+    assert list(leftover.iterdir()) == []  # the old one was removed, this one begun empty
+    first.discard()
+    assert list(tmp_path.iterdir()) == []
