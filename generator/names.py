@@ -88,6 +88,7 @@ def _fix(name: str, *, fallback: str, digit_prefix: str, reserved: frozenset[str
     return name
 
 
+@functools.cache  # as snake_case: the same names come again and again (7,000 properties)
 def class_name(raw: str) -> str:
     """A PascalCase class name: `vector_store.file-batch` → `VectorStoreFileBatch`.
 
@@ -98,6 +99,7 @@ def class_name(raw: str) -> str:
     return _fix(raw if kept else pascal_case(raw), fallback="Model", digit_prefix="Model", reserved=RESERVED_CLASS_NAMES)
 
 
+@functools.cache
 def field_name(raw: str) -> str:
     """A snake_case attribute name; never leading underscores (pydantic makes those private)."""
     return _fix(snake_case(raw), fallback="field", digit_prefix="field_", reserved=RESERVED_FIELD_NAMES)
@@ -108,10 +110,12 @@ def field_name(raw: str) -> str:
 RESERVED_METHOD_NAMES = frozenset({"str", "int", "float", "bool", "bytes", "dict", "object", "type", "self"})
 
 
+@functools.cache
 def method_name(raw: str) -> str:
     return _fix(snake_case(raw), fallback="call", digit_prefix="call_", reserved=RESERVED_METHOD_NAMES)
 
 
+@functools.cache
 def module_name(raw: str) -> str:
     """A snake_case module name that is importable and a safe file name."""
     return _fix(snake_case(raw), fallback="module", digit_prefix="m_", reserved=frozenset({"init"}))
