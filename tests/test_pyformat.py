@@ -5,6 +5,7 @@ and tricky statements come out as black makes them; black runs, cached, where th
 from __future__ import annotations
 
 import json
+import keyword
 import os
 import textwrap
 import warnings
@@ -21,6 +22,7 @@ from generator import render as render_module
 from generator.pipeline import build
 from generator.pyformat import Unsupported, format_module
 from generator.pyformat import blackcache
+from generator.pyformat.statement import _flat_dict_call
 from generator.render import FormatFallback, format_python
 
 
@@ -146,6 +148,22 @@ TRICKY = {
 
 @pytest.mark.parametrize("source", TRICKY.values(), ids=TRICKY.keys())
 def test_tricky_statements_come_out_as_black_makes_them(source: str) -> None:
+    assert format_module(source) == format_python(source)
+
+
+_KEY = st.text(alphabet=st.one_of(st.sampled_from("abz_-. ,:{}()'#"), st.characters(codec="utf-8", exclude_categories=("Cc", "Cs"), exclude_characters='"\\')),
+                max_size=30)
+_NAME = st.from_regex(r"[a-z_][a-z0-9_]{0,25}", fullmatch=True).filter(lambda name: not keyword.iskeyword(name))
+
+
+@settings(max_examples=150, deadline=None, derandomize=True)
+@given(st.integers(2, 9), _NAME, st.lists(st.tuples(_KEY, _NAME), min_size=1, max_size=7))
+def test_a_call_of_a_flat_dict_comes_out_as_black_makes_it(depth: int, keyword: str, entries: list[tuple[str, str]]) -> None:
+    """`query=_rt.strip_not_given({...}),` in an exploded call: laid out without the parser
+    (statement._flat_dict_call), and as black lays it out, at every depth and length."""
+    item = f"{keyword}=_rt.strip_not_given({{{', '.join(f'{json.dumps(k, ensure_ascii=False)}: {v}' for k, v in entries)}}}),"
+    assert _flat_dict_call(item, depth) is not None
+    source = "".join(f"{'    ' * d}def f{d}() -> None:\n" for d in range(depth - 1)) + "    " * (depth - 1) + f"g(\n{'    ' * depth}{item}\n{'    ' * (depth - 1)})\n"
     assert format_module(source) == format_python(source)
 
 

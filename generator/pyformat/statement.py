@@ -38,17 +38,52 @@ def format_statement(physical: tuple[str, ...], depth: int) -> tuple[str, ...]:
     return tuple(str(result).rstrip("\n") for result in transform_line(line))
 
 
+# `name=callee({"key": value, ...}),`: a keyword argument whose value is a call with one flat dict
+# of names (the SDK's query, header and body mappings). Keys without escapes, values plain names.
+_ENTRY = r'"[^"\\\n]*": \w+'
+_FLAT_DICT_CALL = re.compile(rf"(\w+=[\w.]+\()\{{({_ENTRY}(?:, {_ENTRY})*)\}}\),")
+
+
 @functools.lru_cache(maxsize=4096)
 def format_item(text: str, depth: int, kind: str) -> tuple[str, ...]:
     """One item (`name: type = default,`, `key=value,`, ...) of an exploded bracket of `kind`."""
     if _UNSPLITTABLE_ITEM.fullmatch(text):
         return ("    " * depth + text,)
+    if kind == "call":
+        laid = _flat_dict_call(text, depth)
+        if laid is not None:
+            return laid
+    return wrapped_item(text, depth, kind)
+
+
+def wrapped_item(text: str, depth: int, kind: str) -> tuple[str, ...]:
+    """`format_item` the general way: the item laid out inside a stand-in for its statement."""
     head, tail = _WRAPPERS[kind]
     lines = format_statement((head, text, tail), depth - 1)
     indent = "    " * (depth - 1)
     if lines[0] != indent + head or lines[-1] != indent + tail:
         raise Unsupported(f"{kind} item changed its bracket")
     return lines[1:-1]
+
+
+def _flat_dict_call(text: str, depth: int) -> tuple[str, ...] | None:
+    """A `_FLAT_DICT_CALL` item as black lays it out, without parsing it (a fifth of the time):
+    on one line if it fits; else split at the call's brackets, the dict on a line of its own if
+    that fits, else one entry a line with a trailing comma. None for any other item."""
+    match = _FLAT_DICT_CALL.fullmatch(text)
+    if match is None:
+        return None
+    indent = "    " * depth
+    if str_width(indent + text) <= LINE_LENGTH:
+        return (indent + text,)
+    head, entries = indent + match[1], match[2]
+    if str_width(head) > LINE_LENGTH:
+        return None  # black looks for another split: the general way decides
+    inner = indent + "    "
+    if str_width(f"{inner}{{{entries}}}") <= LINE_LENGTH:
+        return head, f"{inner}{{{entries}}}", indent + "),"
+    return (head, inner + "{", *(f"{inner}    {entry}," for entry in re.findall(_ENTRY, entries)), inner + "}",
+            indent + "),")
 
 
 def bracket_kind(opener: str, top_level: bool) -> str:
