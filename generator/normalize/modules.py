@@ -30,7 +30,8 @@ def assign_homes(mods: list[ir.SchemaModule]) -> list[ir.SchemaModule]:
             renames.update(_shared_names([mods[order[m]] for m in members], graph))
     out = []
     for mod in mods:
-        mod = replace(mod, home=home_of[mod.module])
+        if home_of[mod.module] != mod.home:  # most schemas are at home in their own module already
+            mod = replace(mod, home=home_of[mod.module])
         out.append(_rename(mod, renames) if renames else mod)
     return out
 
