@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from conftest import REPO, Generated
@@ -158,6 +158,9 @@ _NAME = st.from_regex(r"[a-z_][a-z0-9_]{0,25}", fullmatch=True).filter(lambda na
 
 @settings(max_examples=150, deadline=None, derandomize=True)
 @given(st.integers(2, 9), _NAME, st.lists(st.tuples(_KEY, _NAME), min_size=1, max_size=7))
+@example(2, "query", [("k" * 70, "v")])  # one entry too long for the dict's own line: no trailing comma
+@example(2, "query", [("k" * 70, "v"), ("k", "w")])
+@example(9, "headers", [("x-request-id", "x_request_id")])
 def test_a_call_of_a_flat_dict_comes_out_as_black_makes_it(depth: int, keyword: str, entries: list[tuple[str, str]]) -> None:
     """`query=_rt.strip_not_given({...}),` in an exploded call: laid out without the parser
     (statement._flat_dict_call), and as black lays it out, at every depth and length."""

@@ -69,7 +69,8 @@ def wrapped_item(text: str, depth: int, kind: str) -> tuple[str, ...]:
 def _flat_dict_call(text: str, depth: int) -> tuple[str, ...] | None:
     """A `_FLAT_DICT_CALL` item as black lays it out, without parsing it (a fifth of the time):
     on one line if it fits; else split at the call's brackets, the dict on a line of its own if
-    that fits, else one entry a line with a trailing comma. None for any other item."""
+    that fits, else one entry a line (with a trailing comma, where there are several). None for
+    any other item."""
     match = _FLAT_DICT_CALL.fullmatch(text)
     if match is None:
         return None
@@ -82,8 +83,10 @@ def _flat_dict_call(text: str, depth: int) -> tuple[str, ...] | None:
     inner = indent + "    "
     if str_width(f"{inner}{{{entries}}}") <= LINE_LENGTH:
         return head, f"{inner}{{{entries}}}", indent + "),"
-    return (head, inner + "{", *(f"{inner}    {entry}," for entry in re.findall(_ENTRY, entries)), inner + "}",
-            indent + "),")
+    items = re.findall(_ENTRY, entries)
+    # The trailing comma comes with black's split at the commas; a lone entry has none to split at.
+    exploded = [f"{inner}    {entry}," for entry in items] if len(items) > 1 else [f"{inner}    {items[0]}"]
+    return (head, inner + "{", *exploded, inner + "}", indent + "),")
 
 
 def bracket_kind(opener: str, top_level: bool) -> str:
