@@ -82,9 +82,12 @@ class _Child:
             os.close(read)
             os.close(write)
             raise
-        if self.pid == 0:  # the child: it never returns from here
-            os.close(read)
-            _run(fn, item, write)
+        if self.pid == 0:  # the child: it never returns from here, whatever happens
+            try:
+                os.close(read)
+                _run(fn, item, write)
+            finally:
+                os._exit(1)
         os.close(write)
         self.read = read
 

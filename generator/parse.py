@@ -155,8 +155,10 @@ def has_unprintable(text: str) -> bool:
 @functools.cache
 def _not_printable() -> re.Pattern[str]:
     # Compiled when first used, not on import: its ranges up to U+10FFFF take ~7 ms to compile,
-    # and a JSON spec whose warnings need no lines never uses it.
+    # and a `.json` spec needs it only to put its warnings on their lines (beside rendering).
     return re.compile("[^\x09\x0a\x0d\x20-\x7e\xa0-\u2027\u202a-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+
+
 _NODE_START = frozenset(" \t\r\n[{,")
 _NOT_ANCHOR_NAME = frozenset(["", " ", "\t", "\r", "\n", "[", "]", "{", "}", ","])
 _LOCATION = re.compile(r"at line (\d+), column (\d+)")

@@ -206,15 +206,22 @@ class FirstWrite:
     def __init__(self, outdir: str) -> None:
         parent, prefix = _new_trees(outdir)
         self.outdir = outdir
-        self.tree = os.path.join(parent, f"{prefix}{os.getpid()}")
+        self.owner = os.getpid()
+        self.tree = os.path.join(parent, f"{prefix}{self.owner}")
         os.mkdir(self.tree)
-        _BEGUN.add(self.tree)
+        self.identity = _identity(self.tree)
+        _BEGUN[self.identity] = self.tree
         self.files: dict[str, str] = {}
         """What this process put here (the other processes' files are in `commit`'s `files`)."""
 
     def put(self, files: Mapping[str, str]) -> None:
-        for path in files:
-            _checked(path)
+        """Write `files` into the tree. Files with an unsafe path are left for `commit` to refuse,
+        once the run has printed its warnings. In a child process, nothing is written once the
+        run that began the tree has ended: the next run's `recover` removes the tree."""
+        if os.getpid() != self.owner and os.getppid() != self.owner:
+            raise RuntimeError(f"the run that began {self.tree} has ended")
+        if not all(_is_safe(p) for p in files):
+            return
         for folder in sorted({os.path.dirname(p) for p in files} - {""}):
             os.makedirs(os.path.join(self.tree, *folder.split("/")), exist_ok=True)
         _put_all([(os.path.join(self.tree, *p.split("/")), t) for p, t in files.items()], exclusive=True)
@@ -223,39 +230,60 @@ class FirstWrite:
     def commit(self, files: Mapping[str, str]) -> Changes:
         """Put what is not here yet (the manifest), and rename the tree into place. `files`: all of them."""
         try:
+            for path in files:
+                _checked(path)
             self.put({MANIFEST: files[MANIFEST]} if MANIFEST in files else {})
             os.rename(self.tree, self.outdir)
         except BaseException:
             self.discard()
             raise
-        _BEGUN.discard(self.tree)
+        del _BEGUN[self.identity]
         every = {**files, **self.files}
         return Changes(tuple(sorted(every)), (), (), digest(every[MANIFEST]))
 
     def discard(self) -> None:
         """Remove the tree (after a failure, or where the output folder turned up meanwhile)."""
-        if self.tree in _BEGUN:
-            _BEGUN.discard(self.tree)
+        if _BEGUN.pop(self.identity, None) is not None:
             shutil.rmtree(self.tree, ignore_errors=True)
 
 
-_BEGUN: set[str] = set()
-"""The first-write trees this process is filling: not abandoned, though they carry its pid."""
+_BEGUN: dict[tuple[int, int] | None, str] = {}
+"""The first-write trees this process is filling, by device and inode (a folder reached by two
+spellings is one): not abandoned, though they carry its pid."""
+
+
+def _identity(path: str) -> tuple[int, int] | None:
+    try:
+        st = os.stat(path)
+    except OSError:
+        return None
+    return st.st_dev, st.st_ino
 
 
 def begin_first_write(outdir: str) -> FirstWrite | None:
     """A first write into `outdir`, begun before its files are rendered: None where `outdir`
     exists (the usual write), or its parent folder does not (made only when a write commits:
-    a run that fails makes nothing), or this process is filling a tree for it already (two jobs
-    with one output)."""
+    a run that fails makes nothing), or this process is filling a tree there already (two jobs
+    with one output, however spelled)."""
     parent, prefix = _new_trees(outdir)
-    if os.path.lexists(outdir) or not os.path.isdir(parent) or os.path.join(parent, f"{prefix}{os.getpid()}") in _BEGUN:
+    if os.path.lexists(outdir) or not os.path.isdir(parent):
+        return None
+    tree = os.path.join(parent, f"{prefix}{os.getpid()}")
+    if os.path.lexists(tree) and _identity(tree) in _BEGUN:
         return None
     recover(outdir)
     try:
         return FirstWrite(outdir)
     except OSError:
         return None  # the usual write will say what is wrong, or manage
+
+
+def discard_begun() -> None:
+    """Remove every tree this process has begun and not renamed into place: what a failed or
+    interrupted run leaves (whichever job it had reached)."""
+    for identity, tree in list(_BEGUN.items()):
+        del _BEGUN[identity]
+        shutil.rmtree(tree, ignore_errors=True)
 
 
 def _put_all(items: Sequence[tuple[str, str]], *, exclusive: bool = False) -> None:
@@ -399,7 +427,7 @@ def _remove_abandoned_trees(outdir: str) -> None:
 def _abandoned(path: str, pid: int) -> bool:
     """Is the first-run folder at `path`, written by process `pid`, left by a run that ended?"""
     if pid == os.getpid():
-        return path not in _BEGUN  # a leftover of a process that had this pid before, unless begun here
+        return _identity(path) not in _BEGUN  # a leftover of a process that had this pid before, unless begun here
     if os.name == "nt":
         # No probe for a process there (signal 0 is CTRL_C_EVENT): an hour untouched is abandoned.
         try:

@@ -310,3 +310,54 @@ def test_a_leftover_with_this_processs_pid_is_removed_unless_begun_here(tmp_path
     assert list(leftover.iterdir()) == []  # the old one was removed, this one begun empty
     first.discard()
     assert list(tmp_path.iterdir()) == []
+
+
+def test_one_output_under_two_spellings_gets_one_tree(tmp_path: Path) -> None:
+    """`out` and `alias/out` (alias → .) are one folder: the second job takes the usual way, and
+    its `recover` leaves the first job's tree alone."""
+    (tmp_path / "alias").symlink_to(tmp_path)
+    first = writer.begin_first_write(str(tmp_path / "out"))
+    assert first is not None
+    first.put(NEW)
+    assert writer.begin_first_write(str(tmp_path / "alias" / "out")) is None
+    writer.recover(str(tmp_path / "alias" / "out"))
+    writer.write(str(tmp_path / "out"), NEW, first)
+    writer.write(str(tmp_path / "alias" / "out"), NEW)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["alias", "out"]
+    assert not writer.check(str(tmp_path / "out"), NEW)
+
+
+def test_an_unsafe_path_is_refused_at_the_commit_and_the_tree_removed(tmp_path: Path) -> None:
+    """Put writes nothing for a batch with an unsafe path (the run prints its warnings first);
+    the commit refuses it and removes what the other batches put."""
+    first = writer.begin_first_write(str(tmp_path / "out"))
+    assert first is not None
+    first.put(NEW)
+    first.put({"../escape.py": "x = 1\n"})
+    with pytest.raises(writer.UnsafePath):
+        writer.write(str(tmp_path / "out"), {**NEW, "../escape.py": "x = 1\n"}, first)
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_a_child_of_a_run_that_ended_writes_nothing(tmp_path: Path) -> None:
+    """A forked child whose parent (the run that began the tree) was killed must not write into a
+    tree the next run's recover is free to remove."""
+    first = writer.begin_first_write(str(tmp_path / "out"))
+    assert first is not None
+    first.owner = -1  # as seen from a child whose parent has gone: neither it nor its parent began the tree
+    with pytest.raises(RuntimeError, match="has ended"):
+        first.put(NEW)
+    assert list(Path(first.tree).iterdir()) == []
+    writer.discard_begun()
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_discard_begun_removes_every_tree_not_renamed_into_place(tmp_path: Path) -> None:
+    done, left = (writer.begin_first_write(str(tmp_path / name)) for name in ("done", "left"))
+    assert done is not None and left is not None
+    done.put(NEW)
+    left.put(NEW)
+    writer.write(str(tmp_path / "done"), NEW, done)
+    writer.discard_begun()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["done"]
+    assert not writer.check(str(tmp_path / "done"), NEW)
