@@ -20,7 +20,7 @@ from .loader import DEFAULT_LIMITS, Limits
 from .fingerprint import Recalled, recall, remember
 from .pipeline import Build, build_job
 from .plan import TARGETS
-from .write import FirstWrite, UnsafePath, begin_first_write, check, discard_begun, write
+from .write import FirstWrite, UnsafePath, begin_first_write, begun, check, discard_begun, write
 
 EXIT_OK, EXIT_FINDINGS, EXIT_BAD_INPUT = 0, 1, 2
 
@@ -177,10 +177,11 @@ def _generate(args: argparse.Namespace) -> int:
     # rendered again: the run would write the same bytes (see fingerprint.py). A job whose output
     # folder does not exist yet puts its files into a new tree beside it while it renders; the
     # tree is renamed into place by `write`, or removed if the run fails.
+    before = begun()  # trees of other callers in this process (a library, a test) are theirs
     try:
         return _generate_jobs(args, jobs)
     finally:
-        discard_begun()  # a tree not renamed into place: the run failed, or was interrupted
+        discard_begun(before)  # a tree not renamed into place: the run failed, or was interrupted
 
 
 def _generate_jobs(args: argparse.Namespace, jobs: list[Job]) -> int:

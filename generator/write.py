@@ -209,8 +209,11 @@ class FirstWrite:
         self.owner = os.getpid()
         self.tree = os.path.join(parent, f"{prefix}{self.owner}")
         os.mkdir(self.tree)
-        self.identity = _identity(self.tree)
-        _BEGUN[self.identity] = self.tree
+        identity = _identity(self.tree)
+        if identity is None:  # gone already: the usual write instead (begin_first_write), or its error
+            raise FileNotFoundError(2, "a new folder vanished", self.tree)
+        self.identity = identity
+        _BEGUN[identity] = self.tree
         self.files: dict[str, str] = {}
         """What this process put here (the other processes' files are in `commit`'s `files`)."""
 
@@ -222,8 +225,7 @@ class FirstWrite:
             raise RuntimeError(f"the run that began {self.tree} has ended")
         if not all(_is_safe(p) for p in files):
             return
-        for folder in sorted({os.path.dirname(p) for p in files} - {""}):
-            os.makedirs(os.path.join(self.tree, *folder.split("/")), exist_ok=True)
+        _make_folders(self.tree, {os.path.dirname(p) for p in files} - {""})
         _put_all([(os.path.join(self.tree, *p.split("/")), t) for p, t in files.items()], exclusive=True)
         self.files.update(files)
 
@@ -237,7 +239,7 @@ class FirstWrite:
         except BaseException:
             self.discard()
             raise
-        del _BEGUN[self.identity]
+        _BEGUN.pop(self.identity, None)
         every = {**files, **self.files}
         return Changes(tuple(sorted(every)), (), (), digest(every[MANIFEST]))
 
@@ -247,7 +249,7 @@ class FirstWrite:
             shutil.rmtree(self.tree, ignore_errors=True)
 
 
-_BEGUN: dict[tuple[int, int] | None, str] = {}
+_BEGUN: dict[tuple[int, int], str] = {}
 """The first-write trees this process is filling, by device and inode (a folder reached by two
 spellings is one): not abandoned, though they carry its pid."""
 
@@ -278,12 +280,35 @@ def begin_first_write(outdir: str) -> FirstWrite | None:
         return None  # the usual write will say what is wrong, or manage
 
 
-def discard_begun() -> None:
-    """Remove every tree this process has begun and not renamed into place: what a failed or
-    interrupted run leaves (whichever job it had reached)."""
+def begun() -> frozenset[tuple[int, int]]:
+    """The trees this process is filling now (for `discard_begun`)."""
+    return frozenset(_BEGUN)
+
+
+def discard_begun(before: frozenset[tuple[int, int]] = frozenset()) -> None:
+    """Remove every tree this process has begun since `before` and not renamed into place: what
+    a failed or interrupted run leaves, whichever job it had reached."""
     for identity, tree in list(_BEGUN.items()):
-        del _BEGUN[identity]
-        shutil.rmtree(tree, ignore_errors=True)
+        if identity not in before:
+            del _BEGUN[identity]
+            shutil.rmtree(tree, ignore_errors=True)
+
+
+def _make_folders(root: str, folders: set[str]) -> None:
+    """Each folder (a relative path) and the folders above it, under `root`, which must exist:
+    `root` is never made, so a tree removed meanwhile (by the next run's `recover`, its run
+    having been killed) is not made again by a child process still writing into it."""
+    made: set[str] = set()
+    for folder in sorted(folders):
+        parts = folder.split("/")
+        for depth in range(1, len(parts) + 1):
+            path = os.path.join(root, *parts[:depth])
+            if path not in made:
+                made.add(path)
+                try:
+                    os.mkdir(path)
+                except FileExistsError:
+                    pass
 
 
 def _put_all(items: Sequence[tuple[str, str]], *, exclusive: bool = False) -> None:

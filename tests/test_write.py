@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import shutil
 import subprocess
 import sys
 import textwrap
@@ -361,3 +362,28 @@ def test_discard_begun_removes_every_tree_not_renamed_into_place(tmp_path: Path)
     writer.discard_begun()
     assert sorted(p.name for p in tmp_path.iterdir()) == ["done"]
     assert not writer.check(str(tmp_path / "done"), NEW)
+
+
+def test_a_tree_removed_meanwhile_is_not_made_again_by_put(tmp_path: Path) -> None:
+    """The next run's recover may remove a killed run's tree while its child still writes: the
+    child's put fails rather than leave a stray tree behind."""
+    first = writer.begin_first_write(str(tmp_path / "out"))
+    assert first is not None
+    shutil.rmtree(first.tree)
+    with pytest.raises(FileNotFoundError):
+        first.put(NEW)
+    assert list(tmp_path.iterdir()) == []
+    writer.discard_begun()
+
+
+def test_a_run_discards_only_the_trees_it_began(tmp_path: Path) -> None:
+    """Another caller's tree in this process (a library, a test) is not the run's to remove."""
+    theirs = writer.begin_first_write(str(tmp_path / "theirs"))
+    assert theirs is not None
+    before = writer.begun()
+    ours = writer.begin_first_write(str(tmp_path / "ours"))
+    assert ours is not None
+    writer.discard_begun(before)
+    assert [p.name for p in tmp_path.iterdir()] == [Path(theirs.tree).name]
+    writer.discard_begun()
+    assert list(tmp_path.iterdir()) == []
