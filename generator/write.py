@@ -192,11 +192,11 @@ def _first_write(outdir: str, files: dict[str, str]) -> Changes:
     os.makedirs(parent, exist_ok=True)
     first = FirstWrite(outdir)
     try:
-        first.put(files)
+        first.put({path: text for path, text in files.items() if path != MANIFEST})
     except BaseException:
         first.discard()
         raise
-    return first.commit({})
+    return first.commit(files)
 
 
 class FirstWrite:
@@ -214,8 +214,6 @@ class FirstWrite:
             raise FileNotFoundError(2, "a new folder vanished", self.tree)
         self.identity = identity
         _BEGUN[identity] = self.tree
-        self.files: dict[str, str] = {}
-        """What this process put here (the other processes' files are in `commit`'s `files`)."""
 
     def put(self, files: Mapping[str, str]) -> None:
         """Write `files` into the tree. Files with an unsafe path are left for `commit` to refuse,
@@ -227,21 +225,19 @@ class FirstWrite:
             return
         _make_folders(self.tree, {os.path.dirname(p) for p in files} - {""})
         _put_all([(os.path.join(self.tree, *p.split("/")), t) for p, t in files.items()], exclusive=True)
-        self.files.update(files)
 
     def commit(self, files: Mapping[str, str]) -> Changes:
-        """Put what is not here yet (the manifest), and rename the tree into place. `files`: all of them."""
+        """Put the manifest, the one file of `files` not here yet, and rename the tree into place."""
         try:
             for path in files:
                 _checked(path)
-            self.put({MANIFEST: files[MANIFEST]} if MANIFEST in files else {})
+            self.put({MANIFEST: files[MANIFEST]})
             os.rename(self.tree, self.outdir)
         except BaseException:
             self.discard()
             raise
         _BEGUN.pop(self.identity, None)
-        every = {**files, **self.files}
-        return Changes(tuple(sorted(every)), (), (), digest(every[MANIFEST]))
+        return Changes(tuple(sorted(files)), (), (), digest(files[MANIFEST]))
 
     def discard(self) -> None:
         """Remove the tree (after a failure, or where the output folder turned up meanwhile)."""
