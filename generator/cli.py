@@ -186,12 +186,12 @@ def _generate(args: argparse.Namespace) -> int:
 
 def _generate_jobs(args: argparse.Namespace, jobs: list[Job]) -> int:
     runs: list[tuple[Job, Build | Recalled]] = []
-    begun: list[FirstWrite | None] = []
+    first_writes: list[FirstWrite | None] = []
     args.built = runs  # held until `main` ends: a process that ends with it need not free it
     for job in jobs:
         recalled = recall(job)
         first = None if recalled is not None or args.check else begin_first_write(job.output)
-        begun.append(first)
+        first_writes.append(first)
         runs.append((job, recalled or build_job(job, first)))
     shown = [_shown(result) for _, result in runs]
     for lines in shown:
@@ -200,7 +200,7 @@ def _generate_jobs(args: argparse.Namespace, jobs: list[Job]) -> int:
     if any(d.severity is Severity.ERROR for _, result in runs if isinstance(result, Build) for d in result.diagnostics):
         return EXIT_BAD_INPUT  # the errors are printed above; nothing is written
     status = EXIT_OK
-    for (job, result), lines, first in zip(runs, shown, begun):
+    for (job, result), lines, first in zip(runs, shown, first_writes):
         if args.check:
             status = max(status, _check(job, result, lines, quiet=args.quiet))
             continue
