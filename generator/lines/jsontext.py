@@ -20,17 +20,18 @@ _UNSURE_KEYS = [re.compile(p) for p in (
     r'":(?<=[^"]{1000}":)', r'" :(?<=[^"]{1000}" :)', r'"(?:\t|[ ]{2,}|[ ]\t)[ \t]*+:', r'"[ \t\r]*+\n[ \t\r\n]*+:',
 )]
 # The key with an escaped quote, found by `_escaped_quote_key`: from an escaped quote to the end
-# of its string, then a colon. Searched from every escaped quote, as `re.search` would, it costs
-# 0.13 s on the minified OpenAI spec (38,741 escaped quotes, most in JSON examples in descriptions).
-ESCAPED_QUOTE_KEY = re.compile(r'\\"[^"\\\n]*+(?:\\.[^"\\\n]*+)*+"[ \t\r]*+:')
+# of its string, then a colon (`\\"[^"\\\n]*+(?:\\.[^"\\\n]*+)*+"[ \t\r]*+:`). Searched for from every
+# escaped quote, as `re.search` would, it costs 0.13 s on the minified OpenAI spec (38,741 escaped
+# quotes, most in JSON examples in descriptions); tests/test_lines.py keeps that search as the
+# reference the scan is held to.
 _TO_STRING_END = re.compile(r'\\"[^"\\\n]*+(?:\\.[^"\\\n]*+)*+(")[ \t\r]*+(:)?')
 _DECODER = json.JSONDecoder(strict=False)
 
 
 def _escaped_quote_key(text: str) -> bool:
-    """`ESCAPED_QUOTE_KEY.search(text) is not None`, a string at a time: a search from an escaped
-    quote that reaches its string's end without a colon need not be tried again from the escaped
-    quotes it passed, which pair up as it read them and so reach the same end. Only the last
+    """Whether `text` holds a key with an escaped quote, read a string at a time: a search from an
+    escaped quote that reaches its string's end without a colon need not be tried again from the
+    escaped quotes it passed, which pair up as it read them and so reach the same end. Only the last
     backslash before that end may pair otherwise (`\\\\"`: a search from it reads on)."""
     at = text.find('\\"')
     while at >= 0:
