@@ -391,6 +391,55 @@ def test_validate_reports_document_structure_errors(tmp_path: Path) -> None:
     assert found.location.line == _line_of(spec, "'200'")
 
 
+def test_validate_reports_every_meta_schema_error_whatever_the_hash_seed(tmp_path: Path) -> None:
+    """openapi-spec-validator stops at a schema's first meta-schema error, and which one comes
+    first depends on the hash seed; the names of an allOf schema's undefined required
+    properties come from a set. Both were one thing on one run and another on the next."""
+    spec = _write(tmp_path, """
+        openapi: 3.1.0
+        info: {title: Hyper, version: '1'}
+        paths:
+          /h:
+            get:
+              responses:
+                '200':
+                  description: OK
+                  content:
+                    application/json:
+                      schema: {$ref: '#/components/schemas/Both'}
+        components:
+          schemas:
+            Base:
+              type: object
+              properties:
+                id: {type: string}
+            Both:
+              allOf:
+                - $ref: '#/components/schemas/Base'
+              required: [zeta, alpha, mu, beta, id]
+            Hyper:
+              type: object
+              properties:
+                alpha:
+                  oneOf:
+                    - type: string
+                    - {type: number, exclusiveMinimum: true}
+                beta:
+                  oneOf:
+                    - type: string
+                    - {type: number, exclusiveMinimum: true}
+                gamma: {type: number, exclusiveMaximum: false}
+    """)
+    outputs = [run_specloom("lint", str(spec), "--validate", env={"PYTHONHASHSEED": seed}).stdout for seed in "12345"]
+    assert len(set(outputs)) == 1, "the same errors on every run"
+    invalid = [line for line in outputs[0].splitlines() if "spec-invalid" in line]
+    hyper = "#/components/schemas/Hyper/properties"
+    assert [line.rsplit("(at ", 1)[1] for line in invalid if "Hyper" in line] == [
+        f"{hyper}/alpha/oneOf/1/exclusiveMinimum)", f"{hyper}/beta/oneOf/1/exclusiveMinimum)",
+        f"{hyper}/gamma/exclusiveMaximum)"]
+    assert any("Required list has not defined properties: ['alpha', 'beta', 'mu', 'zeta']" in line for line in invalid)
+
+
 # ---- the CLI ---------------------------------------------------------------------------------
 
 def test_cli_json_and_exit_codes(tmp_path: Path) -> None:

@@ -1,24 +1,31 @@
 """Lint option `--validate`: the whole document checked by openapi-spec-validator, errors as diagnostics.
 
-It costs 10–15 seconds on the OpenAI spec, so it is opt-in. Two adjustments keep it a pure
-lint rule with useful locations: referenced files come from the loaded document rather than being
-read again, and errors from the validator's own checks (duplicate operationId, a bad schema inside
-a response, an invalid default), which it reports with no path or a path relative to the schema,
-get the path of the node being checked when they were found.
+It costs 10–15 seconds on the OpenAI spec, so it is opt-in. Three adjustments keep it a pure
+lint rule with useful locations and one answer: referenced files come from the loaded document
+rather than being read again; errors from the validator's own checks (duplicate operationId, a
+bad schema inside a response, an invalid default), which it reports with no path or a path
+relative to the schema, get the path of the node being checked when they were found; and a
+schema's meta-schema errors are all reported, not the one the hash seed happened to put first.
 """
 
 from __future__ import annotations
 
+import ast
 import json
 import os
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from typing import Any
 from urllib.parse import quote, unquote, urlsplit
 
 from jsonschema.exceptions import ValidationError, best_match  # type: ignore[import-untyped,unused-ignore]
+from jsonschema.validators import validator_for  # type: ignore[import-untyped,unused-ignore]
 from jsonschema_path import SchemaPath
+# The meta-schemas of the OpenAPI dialects, as the package's own `check_schema` finds them.
+from openapi_schema_validator._specifications import REGISTRY as _META_SCHEMAS
 from openapi_spec_validator import (OpenAPIV2SpecValidator, OpenAPIV30SpecValidator, OpenAPIV31SpecValidator,
                                     OpenAPIV32SpecValidator)
+from openapi_spec_validator.validation.exceptions import ExtraParametersError, OpenAPIValidationError
+from openapi_spec_validator.validation.keywords import SchemaValidator
 from openapi_spec_validator.validation.validators import SpecValidator
 
 from ..diagnostics import Diagnostic, Severity, SpecError
@@ -105,8 +112,10 @@ def _validator_class(base: type[SpecValidator], doc: Document) -> type[SpecValid
     attrs: dict[str, Any] = {"resolver_handlers": {"file": _in_memory(doc)}}
     if isinstance(keywords, dict):
         # The default validator's errors have paths inside the `default` value of the schema it gets.
-        attrs["keyword_validators"] = {name: _located(cls, ("default",) if name == "default" else ())
-                                       for name, cls in keywords.items()}
+        attrs["keyword_validators"] = {
+            name: _located(_every_meta_error(cls) if issubclass(cls, SchemaValidator) else cls,
+                           ("default",) if name == "default" else ())
+            for name, cls in keywords.items()}
     return type(f"Specloom{base.__name__}", (base,), attrs)
 
 
@@ -135,3 +144,53 @@ def _located(keyword_cls: type, suffix: tuple[str, ...]) -> type:
             yield err
 
     return type(keyword_cls.__name__, (keyword_cls,), {"__call__": call})
+
+
+def _every_meta_error(keyword_cls: type[SchemaValidator]) -> type:
+    """The schema checker, made to report the same errors whatever the hash seed.
+
+    openapi-spec-validator checks a schema against its dialect's meta-schema, reports the first
+    error and skips the schema. Which error comes first depends on set order inside jsonschema:
+    a schema with two bad keywords (two `exclusiveMinimum: true` in a 3.1 spec) gave one or the
+    other from run to run. Here every one is reported, and the schema is skipped as before. The
+    names in "Required list has not defined properties" come from a set too: they are sorted.
+    """
+    def call(self: Any, schema: SchemaPath, require_properties: bool = True,
+             meta_checked: bool = False) -> Iterator[ValidationError]:
+        value = schema.read_value()
+        if not meta_checked and isinstance(value, (Mapping, bool)) and id(value) not in self.meta_checked_schema_ids:
+            self.meta_checked_schema_ids.append(id(value))  # the checker below then skips its own meta check
+            errors = _meta_errors(self, schema, value)
+            if errors:
+                yield from errors
+                return
+        for err in keyword_cls.__call__(self, schema, require_properties=require_properties, meta_checked=meta_checked):
+            if isinstance(err, ExtraParametersError) and err.message.startswith(_UNDEFINED_REQUIRED):
+                err.message = _UNDEFINED_REQUIRED + _sorted_list(err.message[len(_UNDEFINED_REQUIRED):])
+            yield err
+
+    return type(keyword_cls.__name__, (keyword_cls,), {"__call__": call})
+
+
+_UNDEFINED_REQUIRED = "Required list has not defined properties: "
+
+
+def _sorted_list(text: str) -> str:
+    try:
+        return repr(sorted(ast.literal_eval(text), key=repr))
+    except (ValueError, TypeError, SyntaxError, MemoryError, RecursionError):
+        return text
+
+
+def _meta_errors(checker: Any, schema: SchemaPath, value: Any) -> list[ValidationError]:
+    """Every error of `value` against the meta-schema the checker picks for it, in path order."""
+    try:
+        check = checker._get_schema_checker(schema, value)  # `check_schema` of the dialect's class, bound
+    except ValueError as exc:
+        return [OpenAPIValidationError(str(exc))]
+    cls = getattr(check, "func", check).__self__
+    meta_validator = validator_for(cls.META_SCHEMA, default=cls)
+    format_checker = getattr(check, "keywords", {}).get("format_checker", meta_validator.FORMAT_CHECKER)
+    errors = meta_validator(cls.META_SCHEMA, format_checker=format_checker, registry=_META_SCHEMAS).iter_errors(value)
+    found = [OpenAPIValidationError.create_from(err) for err in errors]
+    return sorted(found, key=lambda err: ([(isinstance(p, str), str(p).zfill(12)) for p in err.absolute_path], err.message))
