@@ -11,7 +11,6 @@ from __future__ import annotations
 import json
 import os
 import re
-from typing import Any
 
 from .config import PYPROJECT, Source
 from .diagnostics import Location, error

@@ -15,7 +15,7 @@ from typing import Any
 from urllib.parse import unquote
 
 from . import lines, parse, swagger2
-from .diagnostics import Diagnostic, Location, Severity, SpecError, error
+from .diagnostics import Diagnostic, Location, Severity, error
 
 MAX_SPEC_BYTES = 64 * 1024 * 1024
 MAX_STRING_CHARS = 1_000_000

@@ -12,7 +12,7 @@ from typing import Annotated, Any, Literal, Union
 import pydantic
 
 from generator import graph, ir
-from generator.loader import join_pointer, split_pointer
+from generator.loader import split_pointer
 from generator.normalize.refs import Node, Resolver
 
 SAMPLE_DEPTH = 24
