@@ -178,6 +178,10 @@ def test_agrees_or_declines(name: str) -> None:
     ("a: \x85b\n", False),
     ("a: 1\u2028b: 2\n", False),
     ('{\n"' + "k" * 1001 + '": 1\n}\n', False),  # a simple key longer than libyaml takes
+    ('{\n"' + "k" * 1001 + '" : 1\n}\n', False),  # the same, one space before its colon
+    ('{\n"a"\t: 1\n}\n', False),  # a key spaced more oddly: a tab, two spaces, a space and a tab
+    ('{\n"a"  : 1\n}\n', False),
+    ('{\n"a" \t: 1\n}\n', False),
     ('{\n"a"\n: 1\n}\n', False),
     ("a: 1\x07\n", False),
 ])
