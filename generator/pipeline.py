@@ -62,7 +62,9 @@ def build(spec: str, *, package: str | None = None, targets: tuple[str, ...] = (
     work = functools.partial(_after_normalize, normalized, document, PlanOptions(docs_base_url=docs_base_url), templates,
                              first_write)
     here, there = fork_map(work, ((*targets[:1],), (*targets[1:], _LINES)))
-    *each, diagnostics = (*here, *there)
+    *each, diagnostics = (*here[:-1], *there[:-1])
+    if first_write is not None and not (here[-1] and there[-1]):
+        first_write.discard()  # a put failed: `write` writes every file the usual way
     files = {path: text for target_files in each for path, text in target_files.items()}
     return Build(normalized.api, files, diagnostics, document)
 
@@ -73,19 +75,25 @@ _LINES = ""
 
 def _after_normalize(normalized: ir.Normalized, document: Document, options: PlanOptions,
                      templates: tuple[str, ...], first_write: FirstWrite | None, pieces: tuple[str, ...]) -> list[Any]:
-    """Each piece's result, in order: a target's files, or (`_LINES`) the placed diagnostics.
-    A target's files go into `first_write` from the process that rendered them: writing them
-    costs each process the time the other would otherwise wait for it."""
+    """Each piece's result, in order: a target's files, or (`_LINES`) the placed diagnostics;
+    then whether every put into `first_write` succeeded. A target's files go into `first_write`
+    from the process that rendered them: writing them costs each process the time the other
+    would otherwise wait for it. A put that fails (a full disk) does not fail the build: the
+    run's warnings are printed before its write says what is wrong, as for any write."""
     from .plan import plan
     from .render import render
 
     results: list[Any] = []
+    put_all = True
     for piece in pieces:
         if piece == _LINES:
             results.append(document.placed(normalized.diagnostics))
             continue
         files = render(plan(normalized.api, (piece,), options), templates)
         if first_write is not None:
-            first_write.put(files)
+            try:
+                first_write.put(files)
+            except OSError:
+                first_write, put_all = None, False
         results.append(files)
-    return results
+    return [*results, put_all]

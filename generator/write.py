@@ -160,7 +160,7 @@ def write(outdir: str, files: dict[str, str], begun: FirstWrite | None = None) -
     `begun`: the first write begun for `outdir`, which holds every file of `files` already."""
     recover(outdir)
     files = {**files, MANIFEST: manifest_text(files)}
-    if begun is not None:
+    if begun is not None and begun.live:
         if not os.path.lexists(outdir):
             return begun.commit(files)
         begun.discard()  # the folder was made since (by another job of this run): the usual way
@@ -238,6 +238,12 @@ class FirstWrite:
             raise
         _BEGUN.pop(self.identity, None)
         return Changes(tuple(sorted(files)), (), (), digest(files[MANIFEST]))
+
+    @property
+    def live(self) -> bool:
+        """Not discarded: a build whose `put` failed gives the tree up, and `write` then writes
+        the usual way (where a disk that is still full is said after the run's warnings)."""
+        return _BEGUN.get(self.identity) == self.tree
 
     def discard(self) -> None:
         """Remove the tree (after a failure, or where the output folder turned up meanwhile)."""

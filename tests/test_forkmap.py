@@ -177,3 +177,64 @@ def test_a_first_write_gets_each_targets_files_from_the_process_that_rendered_th
 
 def snapshot(root: Path) -> dict[str, bytes]:
     return {p.relative_to(root).as_posix(): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
+
+
+def _disk_full_in_new_trees(monkeypatch: pytest.MonkeyPatch, target: str, flag: Path | None) -> None:
+    """Writes into a first write's new tree (`.out.specloom-new-PID/`), under `target`, fail as a
+    full disk does: once in all (`flag`: a file made by the failing process, seen by the others),
+    or every time (no flag)."""
+    from generator import write as writer
+
+    real_write = writer.os.write
+
+    def flaky(fd: int, data: object) -> int:
+        path = os.readlink(f"/proc/self/fd/{fd}")
+        if f"/.out{writer._NEW_TREE}" in path and f"/{target}" in path:
+            try:
+                if flag is not None:
+                    os.close(os.open(flag, os.O_CREAT | os.O_EXCL | os.O_WRONLY))
+                raise OSError(28, "No space left on device", path)
+            except FileExistsError:
+                pass
+        return real_write(fd, data)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(writer.os, "write", flaky)
+
+
+@pytest.mark.skipif(not os.path.isdir("/proc/self/fd"), reason="reads which file a descriptor is from /proc")
+@pytest.mark.parametrize("fork", [True, False])
+@pytest.mark.parametrize("target", ["python", "docs"])
+def test_a_first_write_whose_put_fails_is_written_the_usual_way(
+        monkeypatch: pytest.MonkeyPatch, tmp_path: Path, fork: bool, target: str) -> None:
+    """A put into the new tree that fails (the disk full for a moment, in this process or the
+    child) does not fail the build: the tree is given up, and `write` writes every file anew."""
+    from generator import write as writer
+
+    monkeypatch.setattr(forkmap, "can_fork", lambda: fork)
+    (tmp_path / "flag").mkdir()
+    _disk_full_in_new_trees(monkeypatch, target, tmp_path / "flag" / "failed")
+    first = writer.begin_first_write(str(tmp_path / "out"))
+    assert first is not None
+    built = build(str(REPO / "specs" / "openai-batches.yaml"), first_write=first)
+    assert (tmp_path / "flag" / "failed").exists(), "a put failed"
+    assert not first.live
+    writer.write(str(tmp_path / "out"), built.files, first)
+    writer.write(str(tmp_path / "plain"), built.files)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["flag", "out", "plain"]
+    assert snapshot(tmp_path / "out") == snapshot(tmp_path / "plain")
+
+
+@pytest.mark.skipif(not os.path.isdir("/proc/self/fd"), reason="reads which file a descriptor is from /proc")
+@pytest.mark.parametrize("target", ["python", "docs"])
+def test_a_full_disk_in_a_first_write_is_said_after_the_runs_warnings(
+        monkeypatch: pytest.MonkeyPatch, tmp_path: Path, capsys: pytest.CaptureFixture[str], target: str) -> None:
+    from generator.cli import EXIT_BAD_INPUT, main
+
+    monkeypatch.setattr(forkmap, "can_fork", lambda: True)
+    _disk_full_in_new_trees(monkeypatch, target, None)
+    status = main(["generate", str(REPO / "specs" / "openai-batches.yaml"), "-o", str(tmp_path / "out")])
+    err = capsys.readouterr().err.splitlines()
+    assert status == EXIT_BAD_INPUT
+    assert "warning[const-description-mismatch]" in err[0]
+    assert "error[io]: No space left on device; the previous output is unchanged" in err[-1]
+    assert list(tmp_path.iterdir()) == []
