@@ -31,14 +31,8 @@ def has_tool_table(path: str) -> bool:
 
 
 def read_toml(path: str) -> Source:
-    try:
-        import tomllib
-    except ImportError:  # Python 3.10
-        try:
-            import tomli as tomllib  # type: ignore[no-redef,import-not-found,unused-ignore]
-        except ImportError:
-            raise error("config-invalid", f"reading {PYPROJECT} needs Python 3.11+ (or `pip install tomli`); "
-                        "or use specloom.yaml", Location(path)) from None
+    import tomllib
+
     try:
         with open(path, encoding="utf-8") as fh:
             text = fh.read()
