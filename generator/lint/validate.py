@@ -20,8 +20,9 @@ from urllib.parse import quote, unquote, urlsplit
 from jsonschema.exceptions import ValidationError, best_match  # type: ignore[import-untyped,unused-ignore]
 from jsonschema.validators import validator_for  # type: ignore[import-untyped,unused-ignore]
 from jsonschema_path import SchemaPath
-# The meta-schemas of the OpenAPI dialects, as the package's own `check_schema` finds them.
-from openapi_schema_validator._specifications import REGISTRY as _META_SCHEMAS
+# The meta-schemas `check_openapi_schema` validates against (a private module, its one export).
+from openapi_schema_validator._specifications import REGISTRY as OAS_META_SCHEMAS
+from openapi_schema_validator.validators import check_openapi_schema
 from openapi_spec_validator import (OpenAPIV2SpecValidator, OpenAPIV30SpecValidator, OpenAPIV31SpecValidator,
                                     OpenAPIV32SpecValidator)
 from openapi_spec_validator.validation.exceptions import ExtraParametersError, OpenAPIValidationError
@@ -183,14 +184,21 @@ def _sorted_list(text: str) -> str:
 
 
 def _meta_errors(checker: Any, schema: SchemaPath, value: Any) -> list[ValidationError]:
-    """Every error of `value` against the meta-schema the checker picks for it, in path order."""
+    """Every error of `value` against the meta-schema the checker picks for it, in path order:
+    what its `check_schema` would find, the first of which it raises. That is openapi-schema-
+    validator's (its OAS classes: their own format checker and meta-schema registry) or
+    jsonschema's (a `jsonSchemaDialect` of a JSON Schema draft: the meta-schema's validator's)."""
     try:
         check = checker._get_schema_checker(schema, value)  # `check_schema` of the dialect's class, bound
     except ValueError as exc:
         return [OpenAPIValidationError(str(exc))]
-    cls = getattr(check, "func", check).__self__
+    bound = getattr(check, "func", check)  # a partial giving the format checker, or the method itself
+    cls = bound.__self__
     meta_validator = validator_for(cls.META_SCHEMA, default=cls)
-    format_checker = getattr(check, "keywords", {}).get("format_checker", meta_validator.FORMAT_CHECKER)
-    errors = meta_validator(cls.META_SCHEMA, format_checker=format_checker, registry=_META_SCHEMAS).iter_errors(value)
-    found = [OpenAPIValidationError.create_from(err) for err in errors]
-    return sorted(found, key=lambda err: ([(isinstance(p, str), str(p).zfill(12)) for p in err.absolute_path], err.message))
+    options: dict[str, Any] = {"format_checker": meta_validator.FORMAT_CHECKER}
+    if getattr(bound, "__func__", None) is check_openapi_schema:
+        options = {"format_checker": cls.FORMAT_CHECKER, "registry": OAS_META_SCHEMAS}
+    options.update(getattr(check, "keywords", {}))
+    found = [OpenAPIValidationError.create_from(err) for err in meta_validator(cls.META_SCHEMA, **options).iter_errors(value)]
+    return sorted(found, key=lambda err: ([(1, p) if isinstance(p, int) else (0, str(p)) for p in err.absolute_path],
+                                          err.message))
