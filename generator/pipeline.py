@@ -64,7 +64,7 @@ def build(spec: str, *, package: str | None = None, targets: tuple[str, ...] = (
     here, there = fork_map(work, ((*targets[:1],), (*targets[1:], _LINES)))
     *each, diagnostics = (*here[:-1], *there[:-1])
     if first_write is not None and not (here[-1] and there[-1]):
-        first_write.discard()  # a put failed: `write` writes every file the usual way
+        first_write.give_up()  # a put failed: `write` writes every file the usual way
     files = {path: text for target_files in each for path, text in target_files.items()}
     return Build(normalized.api, files, diagnostics, document)
 

@@ -160,10 +160,10 @@ def write(outdir: str, files: dict[str, str], begun: FirstWrite | None = None) -
     `begun`: the first write begun for `outdir`, which holds every file of `files` already."""
     recover(outdir)
     files = {**files, MANIFEST: manifest_text(files)}
-    if begun is not None and begun.live:
-        if not os.path.lexists(outdir):
+    if begun is not None:
+        if not begun.failed and not os.path.lexists(outdir):
             return begun.commit(files)
-        begun.discard()  # the folder was made since (by another job of this run): the usual way
+        begun.discard()  # a put failed, or the folder was made since (by another job of this run): the usual way
     if not os.path.lexists(outdir):
         return _first_write(outdir, files)
     target = _Targets(outdir)
@@ -213,6 +213,7 @@ class FirstWrite:
         if identity is None:  # gone already: the usual write instead (begin_first_write), or its error
             raise FileNotFoundError(2, "a new folder vanished", self.tree)
         self.identity = identity
+        self.failed = False
         _BEGUN[identity] = self.tree
 
     def put(self, files: Mapping[str, str]) -> None:
@@ -239,11 +240,11 @@ class FirstWrite:
         _BEGUN.pop(self.identity, None)
         return Changes(tuple(sorted(files)), (), (), digest(files[MANIFEST]))
 
-    @property
-    def live(self) -> bool:
-        """Not discarded: a build whose `put` failed gives the tree up, and `write` then writes
-        the usual way (where a disk that is still full is said after the run's warnings)."""
-        return _BEGUN.get(self.identity) == self.tree
+    def give_up(self) -> None:
+        """A put failed (a full disk): `write` removes the tree and writes the usual way, where an
+        error that persists is said after the run's warnings. Till then the tree stays begun, so
+        that no other job of this run begins one at the same place (its output, otherwise spelled)."""
+        self.failed = True
 
     def discard(self) -> None:
         """Remove the tree (after a failure, or where the output folder turned up meanwhile)."""

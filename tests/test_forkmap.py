@@ -217,7 +217,7 @@ def test_a_first_write_whose_put_fails_is_written_the_usual_way(
     assert first is not None
     built = build(str(REPO / "specs" / "openai-batches.yaml"), first_write=first)
     assert (tmp_path / "flag" / "failed").exists(), "a put failed"
-    assert not first.live
+    assert first.failed
     writer.write(str(tmp_path / "out"), built.files, first)
     writer.write(str(tmp_path / "plain"), built.files)
     assert sorted(p.name for p in tmp_path.iterdir()) == ["flag", "out", "plain"]

@@ -328,6 +328,21 @@ def test_one_output_under_two_spellings_gets_one_tree(tmp_path: Path) -> None:
     assert not writer.check(str(tmp_path / "out"), NEW)
 
 
+def test_a_tree_given_up_stays_begun_until_its_write(tmp_path: Path) -> None:
+    """A build whose put failed gives its tree up; a second job with the same output, otherwise
+    spelled, must still not begin a tree there, or the first job's write would find it in its way."""
+    (tmp_path / "alias").symlink_to(tmp_path)
+    first = writer.begin_first_write(str(tmp_path / "out"))
+    assert first is not None
+    first.put(NEW)
+    first.give_up()
+    assert writer.begin_first_write(str(tmp_path / "alias" / "out")) is None
+    writer.write(str(tmp_path / "out"), NEW, first)
+    writer.write(str(tmp_path / "alias" / "out"), NEW)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["alias", "out"]
+    assert not writer.check(str(tmp_path / "out"), NEW)
+
+
 def test_an_unsafe_path_is_refused_at_the_commit_and_the_tree_removed(tmp_path: Path) -> None:
     """Put writes nothing for a batch with an unsafe path (the run prints its warnings first);
     the commit refuses it and removes what the other batches put."""
