@@ -17,7 +17,7 @@ from collections.abc import Callable, Iterator, Mapping
 from typing import Any
 from urllib.parse import quote, unquote, urlsplit
 
-from jsonschema.exceptions import ValidationError, best_match  # type: ignore[import-untyped,unused-ignore]
+from jsonschema.exceptions import ValidationError, best_match, relevance  # type: ignore[import-untyped,unused-ignore]
 from jsonschema.validators import validator_for  # type: ignore[import-untyped,unused-ignore]
 from jsonschema_path import SchemaPath
 # The meta-schemas `check_openapi_schema` validates against (a private module, its one export).
@@ -49,7 +49,8 @@ def validate_spec(doc: Document) -> list[Diagnostic]:
         return []  # normalize has already refused the version
     validator = _validator_class(base, doc)(tree, base_uri=file_uri(doc.root))
     resolver = Resolver(doc)
-    found = []
+    found: list[Diagnostic] = []
+    seen: set[Diagnostic] = set()
     errors = validator.iter_errors()
     while True:
         try:
@@ -66,7 +67,11 @@ def validate_spec(doc: Document) -> list[Diagnostic]:
             break
         if err is None:
             break
-        found.append(_diagnostic(doc, resolver, err))
+        for cause in _causes(err):
+            diagnostic = _diagnostic(doc, resolver, cause)
+            if diagnostic not in seen:  # the meta-schema check may have found it too
+                seen.add(diagnostic)
+                found.append(diagnostic)
     return found
 
 
@@ -76,11 +81,30 @@ def _incomplete(doc: Document, why: str) -> Diagnostic:
                       doc.locate(doc.root, "#"))
 
 
+def _causes(err: ValidationError) -> list[ValidationError]:
+    """What to report for `err`. "… is not valid under any of the given schemas" says little; its
+    most relevant cause says more. (The validator rebuilds errors without their type checker, so
+    rank only their causes.) One union is not a choice, though: OpenAPI 3.0's `Schema | Reference`
+    wherever a schema goes. A schema with no `$ref` is not meant as a reference, and "'$ref' is a
+    required property", the shallowest cause and so best_match's pick, would hide every real one:
+    where the members left are one, each place it fails at gets its own cause."""
+    if not err.context:
+        return [err]
+    meant = [c for c in err.context if not _wants_absent_ref(c)]
+    if len({c.relative_schema_path[0] for c in meant if c.relative_schema_path}) != 1:
+        return [best_match(meant or err.context) or err]
+    by_place: dict[tuple[Any, ...], list[ValidationError]] = {}
+    for cause in meant:
+        by_place.setdefault(tuple(cause.absolute_path), []).append(cause)
+    return [deeper for causes in by_place.values() for deeper in _causes(max(causes, key=relevance))]
+
+
+def _wants_absent_ref(err: ValidationError) -> bool:
+    return (err.validator == "required" and "$ref" in (err.validator_value or ())
+            and isinstance(err.instance, dict) and "$ref" not in err.instance)
+
+
 def _diagnostic(doc: Document, resolver: Resolver, err: ValidationError) -> Diagnostic:
-    # "… is not valid under any of the given schemas" says little; its most relevant cause says more.
-    # (The validator rebuilds errors without their type checker, so rank only their causes.)
-    if err.context:
-        err = best_match(err.context) or err
     file, pointer = _physical(doc, resolver, join_pointer("#", *err.absolute_path))
     return Diagnostic(Severity.ERROR, CODE, one_line(err.message), doc.locate(file, pointer))
 
