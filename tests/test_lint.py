@@ -427,6 +427,58 @@ def test_validate_does_not_ask_a_30_schema_for_a_ref(tmp_path: Path) -> None:
     ]
 
 
+UNION_CASES = {
+    "Swagger 2.0: a path parameter and a header": ("""
+        swagger: '2.0'
+        info: {title: t, version: '1'}
+        paths:
+          /a/{id}:
+            get:
+              parameters:
+                - {name: id, in: path, type: string}
+              responses:
+                '200':
+                  description: OK
+                  headers:
+                    X: {type: strin}
+    """, [("#/paths/~1a~1{id}/get/parameters/0", "'required' is a required property"),
+          ("#/paths/~1a~1{id}/get/responses/200/headers/X/type", "'strin' is not one of")]),
+    "3.0: additionalProperties, Schema | Reference | boolean": ("""
+        openapi: 3.0.3
+        info: {title: t, version: '1'}
+        paths: {}
+        components:
+          schemas:
+            M:
+              type: object
+              additionalProperties: {type: string, nullable: 'yes'}
+    """, [("#/components/schemas/M/additionalProperties/nullable", "'yes' is not of type 'boolean'")]),
+    "3.0: a type the type checker does not know": ("""
+        openapi: 3.0.3
+        info: {title: t, version: '1'}
+        paths: {}
+        components:
+          schemas:
+            T:
+              oneOf: [{type: 'null', nullable: true, enum: [1]}, {type: integer}]
+              default: null
+    """, [("#/components/schemas/T/default", "None is not one of [1]"),
+          ("#/components/schemas/T/oneOf/0/type", "'null' is not one of")]),
+}
+
+
+@pytest.mark.parametrize("case", list(UNION_CASES))
+def test_validate_names_the_error_of_the_union_member_meant(tmp_path: Path, case: str) -> None:
+    """A union whose other members were never meant for the value (a Reference, a boolean, a
+    parameter of another `in`) reports the meant member's errors, not "'$ref' is a required
+    property"; ranking a cause whose schema names a type the checker lacks does not crash."""
+    text, expected = UNION_CASES[case]
+    found = sorted((d.location.pointer, d.message) for d in _only(_lint(_write(tmp_path, text), validate=True), "spec-invalid"))
+    assert len(found) == len(expected), found
+    for (pointer, message), (want_pointer, start) in zip(found, sorted(expected)):
+        assert pointer == want_pointer and message.startswith(start), found
+
+
 def test_validate_reports_every_meta_schema_error_whatever_the_hash_seed(tmp_path: Path) -> None:
     """openapi-spec-validator stops at a schema's first meta-schema error, and which one comes
     first depends on the hash seed; the names of an allOf schema's undefined required

@@ -17,7 +17,8 @@ from collections.abc import Callable, Iterator, Mapping
 from typing import Any
 from urllib.parse import quote, unquote, urlsplit
 
-from jsonschema.exceptions import ValidationError, best_match, relevance  # type: ignore[import-untyped,unused-ignore]
+from jsonschema.exceptions import (  # type: ignore[import-untyped,unused-ignore]
+    STRONG_MATCHES, WEAK_MATCHES, UndefinedTypeCheck, ValidationError, best_match, relevance)
 from jsonschema.validators import validator_for  # type: ignore[import-untyped,unused-ignore]
 from jsonschema_path import SchemaPath
 # The meta-schemas `check_openapi_schema` validates against (a private module, its one export).
@@ -83,25 +84,46 @@ def _incomplete(doc: Document, why: str) -> Diagnostic:
 
 def _causes(err: ValidationError) -> list[ValidationError]:
     """What to report for `err`. "… is not valid under any of the given schemas" says little; its
-    most relevant cause says more. (The validator rebuilds errors without their type checker, so
-    rank only their causes.) One union is not a choice, though: OpenAPI 3.0's `Schema | Reference`
-    wherever a schema goes. A schema with no `$ref` is not meant as a reference, and "'$ref' is a
-    required property", the shallowest cause and so best_match's pick, would hide every real one:
-    where the members left are one, each place it fails at gets its own cause."""
+    most relevant cause says more. A union whose members were not all meant for the value is not
+    a choice, though: OpenAPI 3.0's `Schema | Reference` wherever a schema goes (and `| boolean`
+    for `additionalProperties`), Swagger 2.0's `… | jsonReference` and its parameters by `in`.
+    There "'$ref' is a required property", the shallowest cause and so best_match's pick, hid
+    every real error. So a member the value was not meant for (`_not_meant`) is set aside; where
+    one member is left, each place it fails at is reported, with its own cause."""
     if not err.context:
         return [err]
-    meant = [c for c in err.context if not _wants_absent_ref(c)]
-    if len({c.relative_schema_path[0] for c in meant if c.relative_schema_path}) != 1:
-        return [best_match(meant or err.context) or err]
+    members: dict[Any, list[ValidationError]] = {}
+    for cause in err.context:
+        members.setdefault(cause.relative_schema_path[0] if cause.relative_schema_path else None, []).append(cause)
+    meant = [causes for causes in members.values() if not any(map(_not_meant, causes))]
+    if len(meant) != 1:
+        return [best_match([c for causes in meant for c in causes] or err.context, key=_rank) or err]
     by_place: dict[tuple[Any, ...], list[ValidationError]] = {}
-    for cause in meant:
+    for cause in meant[0]:
         by_place.setdefault(tuple(cause.absolute_path), []).append(cause)
-    return [deeper for causes in by_place.values() for deeper in _causes(max(causes, key=relevance))]
+    return [deeper for causes in by_place.values() for deeper in _causes(max(causes, key=_rank))]
 
 
-def _wants_absent_ref(err: ValidationError) -> bool:
-    return (err.validator == "required" and "$ref" in (err.validator_value or ())
-            and isinstance(err.instance, dict) and "$ref" not in err.instance)
+def _not_meant(err: ValidationError) -> bool:
+    """Does this error show that its union member was not meant for the value? It wants a `$ref`
+    the value has not, the value is not of its type, or a member of the value is not the one
+    value the member allows (the `in: body` of Swagger 2.0's body parameter: a discriminator)."""
+    if len(err.relative_path) == 1:
+        return err.validator == "const" or (err.validator == "enum" and len(err.validator_value or ()) == 1)
+    if err.relative_path:
+        return False
+    if err.validator == "required":
+        return "$ref" in (err.validator_value or ()) and isinstance(err.instance, dict) and "$ref" not in err.instance
+    return bool(err.validator == "type")
+
+
+def _rank(err: ValidationError) -> Any:
+    """jsonschema's relevance; without its last test where the schema names a type the validator
+    does not know (draft 4 allows `type: 'null'`, OpenAPI 3.0's type checker has no 'null')."""
+    try:
+        return relevance(err)
+    except UndefinedTypeCheck:
+        return (-len(err.path), err.path, err.validator not in WEAK_MATCHES, err.validator in STRONG_MATCHES, True)
 
 
 def _diagnostic(doc: Document, resolver: Resolver, err: ValidationError) -> Diagnostic:
