@@ -17,6 +17,7 @@ ext4 disk, 3,060 files for the OpenAI spec), which threads spend in parallel, wi
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
@@ -160,7 +161,7 @@ def write(outdir: str, files: dict[str, str], begun: FirstWrite | None = None) -
     `begun`: the first write begun for `outdir`, which holds every file of `files` already."""
     recover(outdir)
     files = {**files, MANIFEST: manifest_text(files)}
-    if begun is not None:
+    if begun is not None and _BEGUN.get(begun.identity) == begun.tree:
         if not begun.failed and not os.path.lexists(outdir):
             return begun.commit(files)
         begun.discard()  # a put failed, or the folder was made since (by another job of this run): the usual way
@@ -241,10 +242,18 @@ class FirstWrite:
         return Changes(tuple(sorted(files)), (), (), digest(files[MANIFEST]))
 
     def give_up(self) -> None:
-        """A put failed (a full disk): `write` removes the tree and writes the usual way, where an
-        error that persists is said after the run's warnings. Till then the tree stays begun, so
-        that no other job of this run begins one at the same place (its output, otherwise spelled)."""
+        """A put failed (a full disk): what was put is removed at once, for the writes of the other
+        jobs, and `write` writes the usual way, where an error that persists is said after the
+        run's warnings. Till then the empty tree stays begun, so that no other job of this run
+        begins one at the same place (its output, otherwise spelled)."""
         self.failed = True
+        with os.scandir(self.tree) as entries:
+            for entry in entries:
+                if entry.is_dir(follow_symlinks=False):
+                    shutil.rmtree(entry.path, ignore_errors=True)
+                else:
+                    with contextlib.suppress(OSError):
+                        os.unlink(entry.path)
 
     def discard(self) -> None:
         """Remove the tree (after a failure, or where the output folder turned up meanwhile)."""

@@ -329,13 +329,15 @@ def test_one_output_under_two_spellings_gets_one_tree(tmp_path: Path) -> None:
 
 
 def test_a_tree_given_up_stays_begun_until_its_write(tmp_path: Path) -> None:
-    """A build whose put failed gives its tree up; a second job with the same output, otherwise
-    spelled, must still not begin a tree there, or the first job's write would find it in its way."""
+    """A build whose put failed gives its tree up, emptied; a second job with the same output,
+    otherwise spelled, must still not begin a tree there, or the first job's write would find it
+    in its way."""
     (tmp_path / "alias").symlink_to(tmp_path)
     first = writer.begin_first_write(str(tmp_path / "out"))
     assert first is not None
     first.put(NEW)
     first.give_up()
+    assert os.listdir(first.tree) == [], "what was put is removed at once: the disk may be full"
     assert writer.begin_first_write(str(tmp_path / "alias" / "out")) is None
     writer.write(str(tmp_path / "out"), NEW, first)
     writer.write(str(tmp_path / "alias" / "out"), NEW)
