@@ -145,8 +145,7 @@ def _run(fn: Callable[[Any], Any], item: Any, out: int) -> None:
 
 def _portable(exc: BaseException) -> BaseException:
     """`exc`, with its traceback as a note (for --debug); or, if it cannot be pickled, a RuntimeError saying what it was."""
-    if hasattr(exc, "add_note"):  # Python 3.11+
-        exc.add_note("".join(traceback.format_exception(type(exc), exc, exc.__traceback__)).rstrip())
+    exc.add_note("".join(traceback.format_exception(type(exc), exc, exc.__traceback__)).rstrip())
     try:
         pickle.loads(pickle.dumps(exc))
         return exc
