@@ -7,6 +7,10 @@ its response parsed into the generated models.
 from __future__ import annotations
 
 import asyncio
+import glob
+import os
+import shutil
+import subprocess
 import sys
 from collections.abc import Iterator
 from pathlib import Path
@@ -111,6 +115,34 @@ def test_typed_usage_file_runs_against_prism(sdk: Any, base_url: str) -> None:
 
     assert usage_batches.use_sync(base_url)[0] == "batch_abc123"
     assert asyncio.run(usage_batches.use_async(base_url))
+
+
+def _oldest_python() -> Path | None:
+    """The oldest Python the generated SDKs declare (requires-python >=3.10), where installed."""
+    for candidate in ("python3.10", *sorted(glob.glob(os.path.expanduser("~/.pyenv/versions/3.10*/bin/python3.10")))):
+        found = shutil.which(candidate)
+        if found and subprocess.run([found, "-c", "import sys; assert sys.version_info[:2] == (3, 10)"],
+                                    capture_output=True).returncode == 0:
+            return Path(found)
+    return None
+
+
+def test_the_sdk_runs_on_the_oldest_python_it_declares(base_url: str, tmp_path: Path) -> None:
+    """The generated package, pip-installed with its own dependencies on Python 3.10 (its
+    requires-python floor; specloom itself needs 3.11), runs the typed usage file against Prism."""
+    python = _oldest_python()
+    if python is None:
+        pytest.skip("no Python 3.10 here: the generated SDKs' oldest Python is not exercised")
+    subprocess.run([str(python), "-m", "venv", str(tmp_path / "venv")], check=True)
+    venv_python = tmp_path / "venv" / "bin" / "python"
+    installed = subprocess.run([str(venv_python), "-m", "pip", "install", "-q", str(BATCHES_SDK)], capture_output=True, text=True)
+    assert installed.returncode == 0, installed.stderr[-2000:]
+    script = ("import asyncio, sys\nsys.path.insert(0, sys.argv[2])\nimport usage_batches\n"
+              "print(usage_batches.use_sync(sys.argv[1])[0], bool(asyncio.run(usage_batches.use_async(sys.argv[1]))))\n")
+    ran = subprocess.run([str(venv_python), "-c", script, base_url, str(Path(__file__).parent)],
+                         capture_output=True, text=True, cwd=tmp_path, timeout=300)
+    assert ran.returncode == 0, ran.stderr[-2000:]
+    assert ran.stdout.split() == ["batch_abc123", "True"]
 
 
 BATCHES_EXAMPLES = [(page, code) for page, code in resource_examples() if "/openai-batches/" in page]
