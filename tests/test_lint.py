@@ -453,6 +453,42 @@ UNION_CASES = {
               type: object
               additionalProperties: {type: string, nullable: 'yes'}
     """, [("#/components/schemas/M/additionalProperties/nullable", "'yes' is not of type 'boolean'")]),
+    "3.0: a header's style, Header | Reference": ("""
+        openapi: 3.0.3
+        info: {title: t, version: '1'}
+        paths:
+          /a:
+            get:
+              responses:
+                '200':
+                  description: OK
+                  headers:
+                    X-Rate: {style: form, schema: {type: integer}}
+    """, [("#/paths/~1a/get/responses/200/headers/X-Rate/style", "'form' is not one of ['simple']")]),
+    "Swagger 2.0: a typo in a parameter's in": ("""
+        swagger: '2.0'
+        info: {title: t, version: '1'}
+        paths:
+          /a:
+            get:
+              parameters:
+                - {name: q, in: qurey, type: string}
+                - {name: b, in: bdy, schema: {type: string}}
+              responses:
+                '200': {description: OK}
+    """, [("#/paths/~1a/get/parameters/0/in", "'qurey' is not one of ['body', 'header', 'formData', 'query', 'path']"),
+          ("#/paths/~1a/get/parameters/1/in", "'bdy' is not one of ['body', 'header', 'formData', 'query', 'path']")]),
+    "3.0: a typo in a parameter's in": ("""
+        openapi: 3.0.3
+        info: {title: t, version: '1'}
+        paths:
+          /a:
+            get:
+              parameters:
+                - {name: q, in: qurey, schema: {type: string}}
+              responses:
+                '200': {description: OK}
+    """, [("#/paths/~1a/get/parameters/0/in", "'qurey' is not one of ['path', 'query', 'header', 'cookie']")]),
     "3.0: a type the type checker does not know": ("""
         openapi: 3.0.3
         info: {title: t, version: '1'}
@@ -471,7 +507,8 @@ UNION_CASES = {
 def test_validate_names_the_error_of_the_union_member_meant(tmp_path: Path, case: str) -> None:
     """A union whose other members were never meant for the value (a Reference, a boolean, a
     parameter of another `in`) reports the meant member's errors, not "'$ref' is a required
-    property"; ranking a cause whose schema names a type the checker lacks does not crash."""
+    property"; a typo in the discriminator itself is reported there, with every value allowed;
+    ranking a cause whose schema names a type the checker lacks does not crash."""
     text, expected = UNION_CASES[case]
     found = sorted((d.location.pointer, d.message) for d in _only(_lint(_write(tmp_path, text), validate=True), "spec-invalid"))
     assert len(found) == len(expected), found

@@ -88,33 +88,80 @@ def _causes(err: ValidationError) -> list[ValidationError]:
     a choice, though: OpenAPI 3.0's `Schema | Reference` wherever a schema goes (and `| boolean`
     for `additionalProperties`), Swagger 2.0's `… | jsonReference` and its parameters by `in`.
     There "'$ref' is a required property", the shallowest cause and so best_match's pick, hid
-    every real error. So a member the value was not meant for (`_not_meant`) is set aside; where
-    one member is left, each place it fails at is reported, with its own cause."""
+    every real error. So a member of the wrong kind for the value (`_wrong_kind`) is set aside,
+    and one whose discriminator differs (`_discriminated`) is held back:
+    - where one member is left (or, none being left, one was held back), each place it fails at
+      is reported, with its own cause;
+    - where every member left was held back on one key, that key's value is reported with
+      every value they allow (a typo: `in: qurey`);
+    - otherwise the most relevant cause of the members left."""
     if not err.context:
         return [err]
+    kept: list[list[ValidationError]] = []
+    held: list[tuple[list[ValidationError], _Discriminator]] = []
+    for causes in _members(err):
+        if any(map(_wrong_kind, causes)):
+            continue
+        discriminator = _discriminated(causes)
+        if discriminator is None:
+            kept.append(causes)
+        else:
+            held.append((causes, discriminator))
+    if not kept and len(held) == 1:
+        kept = [held[0][0]]
+    if len(kept) == 1:
+        by_place: dict[tuple[Any, ...], list[ValidationError]] = {}
+        for cause in kept[0]:
+            by_place.setdefault(tuple(cause.absolute_path), []).append(cause)
+        return [deeper for causes in by_place.values() for deeper in _causes(max(causes, key=_rank))]
+    if not kept and held and len({key for _, (key, _, _) in held}) == 1:
+        key, value, _ = held[0][1]
+        allowed = list(dict.fromkeys(v for _, (_, _, values) in held for v in values))
+        return [ValidationError(f"{value!r} is not one of {allowed!r}", validator="enum", validator_value=allowed,
+                                instance=value, path=[*err.absolute_path, key])]
+    left = [c for causes in kept or [causes for causes, _ in held] for c in causes]
+    return [best_match(left or err.context, key=_rank) or err]
+
+
+_Discriminator = tuple[Any, Any, tuple[Any, ...]]
+"""Where a union member fails on a discriminator: the key, the value's value, the values allowed."""
+
+
+def _members(err: ValidationError) -> list[list[ValidationError]]:
+    """The causes of a union's error, by the member they come from."""
     members: dict[Any, list[ValidationError]] = {}
     for cause in err.context:
         members.setdefault(cause.relative_schema_path[0] if cause.relative_schema_path else None, []).append(cause)
-    meant = [causes for causes in members.values() if not any(map(_not_meant, causes))]
-    if len(meant) != 1:
-        return [best_match([c for causes in meant for c in causes] or err.context, key=_rank) or err]
-    by_place: dict[tuple[Any, ...], list[ValidationError]] = {}
-    for cause in meant[0]:
-        by_place.setdefault(tuple(cause.absolute_path), []).append(cause)
-    return [deeper for causes in by_place.values() for deeper in _causes(max(causes, key=_rank))]
+    return list(members.values())
 
 
-def _not_meant(err: ValidationError) -> bool:
-    """Does this error show that its union member was not meant for the value? It wants a `$ref`
-    the value has not, the value is not of its type, or a member of the value is not the one
-    value the member allows (the `in: body` of Swagger 2.0's body parameter: a discriminator)."""
-    if len(err.relative_path) == 1:
-        return err.validator == "const" or (err.validator == "enum" and len(err.validator_value or ()) == 1)
+def _wrong_kind(err: ValidationError) -> bool:
+    """Does this error show that its union member is of another kind than the value? It wants a
+    `$ref` the value has not, or the value is not of its type."""
     if err.relative_path:
         return False
     if err.validator == "required":
         return "$ref" in (err.validator_value or ()) and isinstance(err.instance, dict) and "$ref" not in err.instance
     return bool(err.validator == "type")
+
+
+def _discriminated(causes: list[ValidationError]) -> _Discriminator | None:
+    """Where a union member's causes show it differs on a discriminator: a member of the value is
+    not the one value it allows (Swagger 2.0's `in: body`), or the member is itself a union
+    whose members all differ on one key (nonBodyParameter: header, formData, query, path)."""
+    for cause in causes:
+        if len(cause.relative_path) == 1 and (cause.validator == "const" or (
+                cause.validator == "enum" and isinstance(cause.validator_value, list) and len(cause.validator_value) == 1)):
+            allowed = (cause.validator_value,) if cause.validator == "const" else tuple(cause.validator_value)
+            return cause.relative_path[0], cause.instance, allowed
+    for cause in causes:
+        if cause.relative_path or cause.validator not in ("oneOf", "anyOf") or not cause.context:
+            continue
+        inner = [_discriminated(c) for c in _members(cause) if not any(map(_wrong_kind, c))]
+        found = [d for d in inner if d is not None]
+        if found and len(found) == len(inner) and len({key for key, _, _ in found}) == 1:
+            return found[0][0], found[0][1], tuple(v for _, _, values in found for v in values)
+    return None
 
 
 def _rank(err: ValidationError) -> Any:
