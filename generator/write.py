@@ -247,7 +247,7 @@ class FirstWrite:
         run's warnings. Till then the empty tree stays begun, so that no other job of this run
         begins one at the same place (its output, otherwise spelled)."""
         self.failed = True
-        with os.scandir(self.tree) as entries:
+        with contextlib.suppress(OSError), os.scandir(self.tree) as entries:  # a tree gone already: nothing to free
             for entry in entries:
                 if entry.is_dir(follow_symlinks=False):
                     shutil.rmtree(entry.path, ignore_errors=True)
