@@ -118,11 +118,12 @@ def test_typed_usage_file_runs_against_prism(sdk: Any, base_url: str) -> None:
 
 
 def _oldest_python() -> Path | None:
-    """The oldest Python the generated SDKs declare (requires-python >=3.10), where installed."""
+    """The oldest Python the generated SDKs declare (requires-python >=3.10), where installed
+    with what makes a venv (Debian splits `venv` and `ensurepip` off)."""
+    check = "import sys, venv, ensurepip; assert sys.version_info[:2] == (3, 10)"
     for candidate in ("python3.10", *sorted(glob.glob(os.path.expanduser("~/.pyenv/versions/3.10*/bin/python3.10")))):
         found = shutil.which(candidate)
-        if found and subprocess.run([found, "-c", "import sys; assert sys.version_info[:2] == (3, 10)"],
-                                    capture_output=True).returncode == 0:
+        if found and subprocess.run([found, "-c", check], capture_output=True).returncode == 0:
             return Path(found)
     return None
 
@@ -135,14 +136,17 @@ def test_the_sdk_runs_on_the_oldest_python_it_declares(base_url: str, tmp_path: 
         pytest.skip("no Python 3.10 here: the generated SDKs' oldest Python is not exercised")
     subprocess.run([str(python), "-m", "venv", str(tmp_path / "venv")], check=True)
     venv_python = tmp_path / "venv" / "bin" / "python"
-    installed = subprocess.run([str(venv_python), "-m", "pip", "install", "-q", str(BATCHES_SDK)], capture_output=True, text=True)
+    installed = subprocess.run([str(venv_python), "-m", "pip", "install", "-q", str(BATCHES_SDK)],
+                               capture_output=True, text=True, timeout=600)
+    if installed.returncode != 0 and not os.environ.get("CI"):  # offline, or no package index: CI has one
+        pytest.skip(f"could not install the SDK's dependencies on Python 3.10: {installed.stderr.strip()[-300:]}")
     assert installed.returncode == 0, installed.stderr[-2000:]
     script = ("import asyncio, sys\nsys.path.insert(0, sys.argv[2])\nimport usage_batches\n"
               "print(usage_batches.use_sync(sys.argv[1])[0], bool(asyncio.run(usage_batches.use_async(sys.argv[1]))))\n")
     ran = subprocess.run([str(venv_python), "-c", script, base_url, str(Path(__file__).parent)],
                          capture_output=True, text=True, cwd=tmp_path, timeout=300)
     assert ran.returncode == 0, ran.stderr[-2000:]
-    assert ran.stdout.split() == ["batch_abc123", "True"]
+    assert ran.stdout.splitlines()[-1].split() == ["batch_abc123", "True"]
 
 
 BATCHES_EXAMPLES = [(page, code) for page, code in resource_examples() if "/openai-batches/" in page]
