@@ -234,26 +234,44 @@ def _starts_node(text: str, indicator: str) -> bool:
 
 
 def _string_keys(node: Any, depth: int) -> Any:
-    """yaml-rs's tree with yaml12's string keys (`200` → "200", `true` → "true")."""
+    """yaml-rs's tree with yaml12's string keys (`200` → "200", `true` → "true"). A mapping
+    whose keys are all strings, most of them, is kept and only its values are visited: half the
+    time of rebuilding every mapping (yaml-rs replays aliases, so no node is shared)."""
     if depth > MAX_DEPTH:
         raise ParseFailure("nesting-too-deep", TOO_DEEP)
     kind = type(node)
     if kind is dict:
-        out = {}
-        for key, value in node.items():
-            if type(key) is not str:
-                if not isinstance(key, (int, float)) and key is not None:
-                    raise _Fallback  # a sequence or mapping as a key: yaml12 has its own reading
-                key = key_to_str(key)
-                if key in node or key in out:
-                    raise _Fallback  # `200` and `"200"`: one key once keys are strings
-            elif key == "<<":
-                raise _Fallback  # a YAML 1.1 merge key, which yaml-rs keeps as a plain key
-            out[key] = _string_keys(value, depth + 1)
-        return out
-    if kind is list:
-        return [_string_keys(item, depth + 1) for item in node]
+        for key in node:
+            if type(key) is not str or key == "<<":
+                return _rekeyed(node, depth)
+        items: Any = node.items()
+    elif kind is list:
+        items = enumerate(node)
+    else:
+        return node
+    if node and depth == MAX_DEPTH:
+        raise ParseFailure("nesting-too-deep", TOO_DEEP)  # its entries are past the limit, scalars too
+    for key, value in items:
+        if type(value) is dict or type(value) is list:
+            done = _string_keys(value, depth + 1)
+            if done is not value:
+                node[key] = done  # a mapping rekeyed: same key, so iterating goes on
     return node
+
+
+def _rekeyed(node: dict[Any, Any], depth: int) -> dict[str, Any]:
+    out = {}
+    for key, value in node.items():
+        if type(key) is not str:
+            if not isinstance(key, (int, float)) and key is not None:
+                raise _Fallback  # a sequence or mapping as a key: yaml12 has its own reading
+            key = key_to_str(key)
+            if key in node or key in out:
+                raise _Fallback  # `200` and `"200"`: one key once keys are strings
+        elif key == "<<":
+            raise _Fallback  # a YAML 1.1 merge key, which yaml-rs keeps as a plain key
+        out[key] = _string_keys(value, depth + 1)
+    return out
 
 
 def _pyyaml(text: str) -> tuple[Any, Duplicates]:
