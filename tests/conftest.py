@@ -8,6 +8,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
@@ -20,6 +21,23 @@ REPO = Path(__file__).resolve().parent.parent
 os.environ.setdefault("SPECLOOM_CACHE_DIR", tempfile.mkdtemp(prefix="specloom-test-cache-"))
 SHARED = REPO.parent / "shared"
 OPENAI_SPEC = SHARED / "specs" / "openai" / "openapi-2026-08-21.yaml"
+
+
+needs_proc = pytest.mark.skipif(not os.path.isdir("/proc/self/fd"), reason="reads which file a descriptor is from /proc")
+
+
+def full_disk_writes(monkeypatch: pytest.MonkeyPatch, fails: Callable[[str], bool]) -> None:
+    """Make each `os.write` into a file whose path `fails` picks fail as a full disk does: after
+    the file was created. The path is read from /proc (`needs_proc`)."""
+    real_write = os.write
+
+    def flaky(fd: int, data: object) -> int:
+        path = os.readlink(f"/proc/self/fd/{fd}")
+        if fails(path):
+            raise OSError(28, "No space left on device", path)
+        return real_write(fd, data)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(os, "write", flaky)
 
 
 def need_shared(path: Path) -> Path:

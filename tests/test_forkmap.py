@@ -10,8 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from conftest import REPO
+from conftest import REPO, full_disk_writes, needs_proc
 from generator import forkmap
+from generator import write as writer
 from generator.diagnostics import Location, SpecError, error
 from generator.pipeline import build
 
@@ -152,14 +153,11 @@ def test_build_forked_is_build_in_one_process(monkeypatch: pytest.MonkeyPatch, s
     assert any(p.startswith("docs/") for p in forked.files) and any(p.startswith("python/") for p in forked.files)
 
 
-
 @pytest.mark.parametrize("fork", [True, False])
 def test_a_first_write_gets_each_targets_files_from_the_process_that_rendered_them(
         monkeypatch: pytest.MonkeyPatch, tmp_path: Path, fork: bool) -> None:
     """A build into a first write puts the SDK's files (here) and the docs' (a child) into the new
     tree; `write` adds the manifest and renames it into place: the same tree a plain write makes."""
-    from generator import write as writer
-
     path = str(REPO / "specs" / "openai-batches.yaml")
     monkeypatch.setattr(forkmap, "can_fork", lambda: fork)
     first = writer.begin_first_write(str(tmp_path / "out"))
@@ -181,33 +179,26 @@ def _disk_full_in_new_trees(monkeypatch: pytest.MonkeyPatch, target: str, flag: 
     """Writes into a first write's new tree (`.out.specloom-new-PID/`), under `target`, fail as a
     full disk does: once in all (`flag`: a file made by the failing process, seen by the others),
     or every time (no flag)."""
-    from generator import write as writer
+    def fails(path: str) -> bool:
+        if f"/.out{writer._NEW_TREE}" not in path or f"/{target}" not in path:
+            return False
+        try:
+            if flag is not None:
+                os.close(os.open(flag, os.O_CREAT | os.O_EXCL | os.O_WRONLY))
+        except FileExistsError:
+            return False
+        return True
 
-    real_write = writer.os.write
-
-    def flaky(fd: int, data: object) -> int:
-        path = os.readlink(f"/proc/self/fd/{fd}")
-        if f"/.out{writer._NEW_TREE}" in path and f"/{target}" in path:
-            try:
-                if flag is not None:
-                    os.close(os.open(flag, os.O_CREAT | os.O_EXCL | os.O_WRONLY))
-                raise OSError(28, "No space left on device", path)
-            except FileExistsError:
-                pass
-        return real_write(fd, data)  # type: ignore[arg-type]
-
-    monkeypatch.setattr(writer.os, "write", flaky)
+    full_disk_writes(monkeypatch, fails)
 
 
-@pytest.mark.skipif(not os.path.isdir("/proc/self/fd"), reason="reads which file a descriptor is from /proc")
+@needs_proc
 @pytest.mark.parametrize("fork", [True, False])
 @pytest.mark.parametrize("target", ["python", "docs"])
 def test_a_first_write_whose_put_fails_is_written_the_usual_way(
         monkeypatch: pytest.MonkeyPatch, tmp_path: Path, fork: bool, target: str) -> None:
     """A put into the new tree that fails (the disk full for a moment, in this process or the
     child) does not fail the build: the tree is given up, and `write` writes every file anew."""
-    from generator import write as writer
-
     monkeypatch.setattr(forkmap, "can_fork", lambda: fork)
     (tmp_path / "flag").mkdir()
     _disk_full_in_new_trees(monkeypatch, target, tmp_path / "flag" / "failed")
@@ -222,7 +213,7 @@ def test_a_first_write_whose_put_fails_is_written_the_usual_way(
     assert snapshot(tmp_path / "out") == snapshot(tmp_path / "plain")
 
 
-@pytest.mark.skipif(not os.path.isdir("/proc/self/fd"), reason="reads which file a descriptor is from /proc")
+@needs_proc
 @pytest.mark.parametrize("target", ["python", "docs"])
 def test_a_full_disk_in_a_first_write_is_said_after_the_runs_warnings(
         monkeypatch: pytest.MonkeyPatch, tmp_path: Path, capsys: pytest.CaptureFixture[str], target: str) -> None:

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import REPO
+from conftest import REPO, full_disk_writes, needs_proc
 from generator import write as writer
 
 OLD = {"python/a.py": "a = 1\n", "python/b.py": "b = 1\n", "docs/gone.md": "# gone\n"}
@@ -65,24 +65,19 @@ def tree(root: Path) -> dict[str, str | None]:
 
 def _failing_writes(monkeypatch: pytest.MonkeyPatch, fail_at: int, suffix: str) -> list[str]:
     """Make the `fail_at`-th write into a file whose name ends with `suffix` fail as a full disk
-    does: after the file was created. Returns the files written into so far."""
+    does. Returns the files written into so far."""
     written: list[str] = []
-    real_write, lock = os.write, threading.Lock()
+    lock = threading.Lock()
 
-    def flaky(fd: int, data: object) -> int:
-        path = os.readlink(f"/proc/self/fd/{fd}")
-        if path.endswith(suffix):
-            with lock:
-                written.append(path)
-                if len(written) == fail_at:
-                    raise OSError(28, "No space left on device", path)
-        return real_write(fd, data)  # type: ignore[arg-type]
+    def fails(path: str) -> bool:
+        if not path.endswith(suffix):
+            return False
+        with lock:
+            written.append(path)
+            return len(written) == fail_at
 
-    monkeypatch.setattr(writer.os, "write", flaky)
+    full_disk_writes(monkeypatch, fails)
     return written
-
-
-needs_proc = pytest.mark.skipif(not os.path.isdir("/proc/self/fd"), reason="reads which file a descriptor is from /proc")
 
 
 @needs_proc
@@ -313,32 +308,21 @@ def test_a_leftover_with_this_processs_pid_is_removed_unless_begun_here(tmp_path
     assert list(tmp_path.iterdir()) == []
 
 
-def test_one_output_under_two_spellings_gets_one_tree(tmp_path: Path) -> None:
+@pytest.mark.parametrize("given_up", [False, True])
+def test_one_output_under_two_spellings_gets_one_tree(tmp_path: Path, given_up: bool) -> None:
     """`out` and `alias/out` (alias → .) are one folder: the second job takes the usual way, and
-    its `recover` leaves the first job's tree alone."""
+    its `recover` leaves the first job's tree alone. So too when the first job's build gave its
+    tree up (a put failed): emptied at once, for the disk may be full, it stays begun until its
+    write, or a tree begun for the second job would be in that write's way."""
     (tmp_path / "alias").symlink_to(tmp_path)
     first = writer.begin_first_write(str(tmp_path / "out"))
     assert first is not None
     first.put(NEW)
+    if given_up:
+        first.give_up()
+        assert os.listdir(first.tree) == []
     assert writer.begin_first_write(str(tmp_path / "alias" / "out")) is None
     writer.recover(str(tmp_path / "alias" / "out"))
-    writer.write(str(tmp_path / "out"), NEW, first)
-    writer.write(str(tmp_path / "alias" / "out"), NEW)
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["alias", "out"]
-    assert not writer.check(str(tmp_path / "out"), NEW)
-
-
-def test_a_tree_given_up_stays_begun_until_its_write(tmp_path: Path) -> None:
-    """A build whose put failed gives its tree up, emptied; a second job with the same output,
-    otherwise spelled, must still not begin a tree there, or the first job's write would find it
-    in its way."""
-    (tmp_path / "alias").symlink_to(tmp_path)
-    first = writer.begin_first_write(str(tmp_path / "out"))
-    assert first is not None
-    first.put(NEW)
-    first.give_up()
-    assert os.listdir(first.tree) == [], "what was put is removed at once: the disk may be full"
-    assert writer.begin_first_write(str(tmp_path / "alias" / "out")) is None
     writer.write(str(tmp_path / "out"), NEW, first)
     writer.write(str(tmp_path / "alias" / "out"), NEW)
     assert sorted(p.name for p in tmp_path.iterdir()) == ["alias", "out"]
