@@ -1,11 +1,15 @@
 """Lint option `--validate`: the whole document checked by openapi-spec-validator, errors as diagnostics.
 
-It costs 10–15 seconds on the OpenAI spec, so it is opt-in. Three adjustments keep it a pure
-lint rule with useful locations and one answer: referenced files come from the loaded document
-rather than being read again; errors from the validator's own checks (duplicate operationId, a
-bad schema inside a response, an invalid default), which it reports with no path or a path
-relative to the schema, get the path of the node being checked when they were found; and a
-schema's meta-schema errors are all reported, not the one the hash seed happened to put first.
+It costs 10–15 seconds on the OpenAI spec, so it is opt-in. Four adjustments keep it a pure
+lint rule with useful locations and one answer:
+- referenced files come from the loaded document rather than being read again;
+- errors from the validator's own checks (duplicate operationId, a bad schema inside a response,
+  an invalid default), which it reports with no path or a path relative to the schema, get the
+  path of the node being checked when they were found (`_located`);
+- a schema's meta-schema errors are all reported, not the one the hash seed happened to put
+  first (`_every_meta_error`);
+- a union's error is reported by the causes of the member the value was meant for, not by
+  "'$ref' is a required property" (`_causes`).
 """
 
 from __future__ import annotations
