@@ -205,10 +205,9 @@ class FirstWrite:
     `put` may be called from any process of the run; `commit` renames the tree into place."""
 
     def __init__(self, outdir: str) -> None:
-        parent, prefix = _new_trees(outdir)
         self.outdir = outdir
         self.owner = os.getpid()
-        self.tree = os.path.join(parent, f"{prefix}{self.owner}")
+        self.tree = _own_tree(outdir)
         os.mkdir(self.tree)
         identity = _identity(self.tree)
         if identity is None:  # gone already: the usual write instead (begin_first_write), or its error
@@ -279,10 +278,9 @@ def begin_first_write(outdir: str) -> FirstWrite | None:
     exists (the usual write), or its parent folder does not (made only when a write commits:
     a run that fails makes nothing), or this process is filling a tree there already (two jobs
     with one output, however spelled)."""
-    parent, prefix = _new_trees(outdir)
-    if os.path.lexists(outdir) or not os.path.isdir(parent):
+    tree = _own_tree(outdir)
+    if os.path.lexists(outdir) or not os.path.isdir(os.path.dirname(tree)):
         return None
-    tree = os.path.join(parent, f"{prefix}{os.getpid()}")
     if os.path.lexists(tree) and _identity(tree) in _BEGUN:
         return None
     recover(outdir)
@@ -445,6 +443,12 @@ def _new_trees(outdir: str) -> tuple[str, str]:
     """The folder that holds first-run trees for `outdir`, and their names' prefix (a pid follows)."""
     parent, name = os.path.split(os.path.abspath(outdir))
     return parent, f".{name}{_NEW_TREE}"
+
+
+def _own_tree(outdir: str) -> str:
+    """This process's first-run tree for `outdir`."""
+    parent, prefix = _new_trees(outdir)
+    return os.path.join(parent, f"{prefix}{os.getpid()}")
 
 
 def _remove_abandoned_trees(outdir: str) -> None:
