@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import atexit
 import csv
 import os
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -18,7 +20,11 @@ import pytest
 REPO = Path(__file__).resolve().parent.parent
 # specloom's caches (warm-run records, black's results) go to a folder of this session, so no
 # test sees a record an earlier session left and no run fills the user's ~/.cache.
-os.environ.setdefault("SPECLOOM_CACHE_DIR", tempfile.mkdtemp(prefix="specloom-test-cache-"))
+# The folder is removed when the process that made it exits (not a forked child of it).
+if "SPECLOOM_CACHE_DIR" not in os.environ:
+    _CACHE_DIR, _MAKER = tempfile.mkdtemp(prefix="specloom-test-cache-"), os.getpid()
+    os.environ["SPECLOOM_CACHE_DIR"] = _CACHE_DIR
+    atexit.register(lambda: os.getpid() == _MAKER and shutil.rmtree(_CACHE_DIR, ignore_errors=True))
 SHARED = REPO.parent / "shared"
 OPENAI_SPEC = SHARED / "specs" / "openai" / "openapi-2026-08-21.yaml"
 
