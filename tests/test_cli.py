@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import json
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -199,6 +202,33 @@ def test_what_the_command_prints_arrives_though_it_ends_without_shutdown(tmp_pat
     assert any(row["code"] == "const-description-mismatch" for row in json.loads(linted.stdout))
     stale = run_specloom("generate", str(BATCHES), "-o", str(tmp_path / "none"), "--check", env=buffered)
     assert stale.returncode == 1 and "run `specloom generate` to update it" in stale.stderr
+
+
+def test_the_command_ends_without_a_garbage_collection(tmp_path: Path) -> None:
+    """The collector is off while a command runs; a process that ends with the command does not
+    switch it on again, which would make it walk every object the run built (cli._no_cyclic_gc).
+    Collections before the build (imports, parsing the arguments) are not counted."""
+    code = ("import gc, os, sys\n"
+            "from generator import pipeline\n"
+            "from generator.cli import run\n"
+            "built, build = [], pipeline.build\n"
+            "pipeline.build = lambda *args, **kwargs: built.append(1) or build(*args, **kwargs)\n"
+            "gc.callbacks.append(lambda phase, info: built and phase == 'start' and os.write(2, b'collected\\n'))\n"
+            f"sys.argv = ['specloom', 'generate', {str(BATCHES)!r}, '-o', {str(tmp_path / 'out')!r}, '-q']\n"
+            "run()\n")
+    result = subprocess.run([sys.executable, "-c", code], cwd=REPO, capture_output=True, text=True, timeout=300)
+    assert result.returncode == 0, result.stderr
+    assert (tmp_path / "out" / "docs").is_dir()
+    assert "collected" not in result.stderr
+
+
+def test_the_collector_is_on_again_when_main_returns(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from generator import cli
+
+    monkeypatch.chdir(tmp_path)
+    assert gc.isenabled()
+    assert cli.main(["generate", str(BATCHES), "-o", "out", "-q"]) == 0
+    assert gc.isenabled()
 
 
 def test_lint_reports_const_mismatch_as_json() -> None:
