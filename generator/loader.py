@@ -216,18 +216,36 @@ class _Refused(parse.ParseFailure):
         self.pointer = pointer
 
 
+class _NotJson(_Refused):
+    """A value no JSON document holds, which YAML's tags make (`!!binary`, `!!set`, `!!omap`).
+    Its text is of an ordinary size and depth, so the error can say its line."""
+
+
+_JSON_SCALARS = (str, int, float, type(None))  # bool is an int
+_YAML_ONLY: dict[type, str] = {bytes: "a `!!binary` value", set: "a `!!set`", frozenset: "a `!!set`", tuple: "an `!!omap` or `!!pairs` entry"}
+
+
+def _not_json(value: Any, path: Any) -> _NotJson:
+    kind = _YAML_ONLY.get(type(value), f"a value of type {type(value).__name__}")
+    return _NotJson("not-json", f"{kind} is not JSON: an OpenAPI document holds only objects, arrays, strings, numbers, "
+                    "booleans and null", chain_pointer(path))
+
+
 def _external_refs(tree: Any, budget: int, max_string_chars: int = MAX_STRING_CHARS) -> list[tuple[str, str]]:
     """(ref value, pointer of the $ref) for every `$ref` that names another file.
 
     YAML aliases make one node appear in many places, or inside itself: the walk counts every
     place it visits, and a tree that expands past `budget` nodes (an alias bomb, or a recursive
-    alias) or past `parse.MAX_DEPTH` levels is refused before any later stage walks it. A node's
+    alias) or past `parse.MAX_DEPTH` levels is refused before any later stage walks it, and so is
+    a value JSON has not (`_not_json`). A node's
     path is kept as a chain of (parent, key) and joined into a pointer only for a `$ref`.
     """
     found: list[tuple[str, str]] = []
     budget -= 1  # the root; every other node is counted with its parent's size
     if isinstance(tree, str) and len(tree) > max_string_chars:
         raise _long_string(tree, None, max_string_chars)
+    if not isinstance(tree, (dict, list, *_JSON_SCALARS)):
+        raise _not_json(tree, None)
     stack: list[tuple[Any, Any, int]] = [(tree, None, 1)] if isinstance(tree, (dict, list)) else []
     # Only collections go on the stack: scalars, most of a spec, are checked where they are met.
     while stack:
@@ -247,8 +265,11 @@ def _external_refs(tree: Any, budget: int, max_string_chars: int = MAX_STRING_CH
         for key, value in children:
             if isinstance(value, (dict, list)):
                 stack.append((value, (path, key), depth + 1))
-            elif isinstance(value, str) and len(value) > max_string_chars:
-                raise _long_string(value, (path, key), max_string_chars)
+            elif isinstance(value, str):
+                if len(value) > max_string_chars:
+                    raise _long_string(value, (path, key), max_string_chars)
+            elif not isinstance(value, _JSON_SCALARS):
+                raise _not_json(value, (path, key))
     return found
 
 
@@ -296,6 +317,8 @@ def load(path: str, limits: Limits = DEFAULT_LIMITS) -> Document:
         doc.diagnostics.extend(diags)
         try:
             refs = _external_refs(tree, budget=_node_budget(text), max_string_chars=limits.max_string_chars)
+        except _NotJson as exc:
+            raise error(exc.code, exc.message, doc.locate(file, exc.pointer)) from None
         except _Refused as exc:
             # No line: finding one means composing the whole (huge or deep) text again.
             raise error(exc.code, exc.message, Location(shown, exc.pointer)) from None

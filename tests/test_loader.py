@@ -184,6 +184,31 @@ def test_load_json_file_with_bom(tmp_path: Path) -> None:
     assert load(str(path)).trees[str(path)] == {"openapi": "3.1.0"}
 
 
+@pytest.mark.parametrize("value,kind,pointer", [
+    ("!!binary aGVsbG8=", "a `!!binary` value", "#/components/schemas/Pet/default"),
+    ("!!set {a, b}", "a `!!set`", "#/components/schemas/Pet/default"),
+    ("!!omap [a: 1]", "an `!!omap` or `!!pairs` entry", "#/components/schemas/Pet/default/0"),
+    ("[!!binary aGVsbG8=]", "a `!!binary` value", "#/components/schemas/Pet/default/0"),
+])
+def test_a_yaml_value_json_has_not_is_an_error_at_its_line(tmp_path: Path, value: str, kind: str, pointer: str) -> None:
+    """YAML's tags make bytes, sets and pairs, which no JSON document holds: refused at the load
+    with their place, not an internal error when a page shows the value as JSON."""
+    path = _write(tmp_path / "spec.yaml", f"""
+    openapi: 3.1.0
+    info: {{title: A, version: "1"}}
+    paths: {{}}
+    components:
+      schemas:
+        Pet:
+          default: {value}
+    """)
+    with pytest.raises(SpecError) as caught:
+        load(str(path))
+    diagnostic = caught.value.diagnostic
+    assert diagnostic.code == "not-json" and diagnostic.message.startswith(f"{kind} is not JSON")
+    assert (diagnostic.location.pointer, diagnostic.location.line) == (pointer, 7)
+
+
 def test_duplicate_key_in_file_is_a_warning_with_line(tmp_path: Path) -> None:
     text = """
     openapi: 3.1.0
