@@ -19,7 +19,7 @@ from .diagnostics import Diagnostic, Location, Severity, SpecError, sorted_diagn
 from .loader import DEFAULT_LIMITS, Limits
 from .fingerprint import Recalled, recall, remember
 from .pipeline import Build, build_job
-from .plan import TARGETS
+from .targets import TARGETS
 from .write import FirstWrite, UnsafePath, begin_first_write, begun, check, discard_begun, write
 
 EXIT_OK, EXIT_FINDINGS, EXIT_BAD_INPUT = 0, 1, 2

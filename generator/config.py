@@ -15,8 +15,8 @@ from typing import Any
 from .diagnostics import Location, SpecError, error
 from .loader import DEFAULT_LIMITS, Limits, join_pointer
 from .names import class_name, field_name, method_name, package_name
-from .normalize.renames import NO_RENAMES, Rename, Renames
-from .plan import TARGETS
+from .renames import NO_RENAMES, Rename, Renames
+from .targets import TARGETS
 
 CONFIG_FILE = "specloom.yaml"
 PYPROJECT = "pyproject.toml"

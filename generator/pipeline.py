@@ -19,7 +19,7 @@ if TYPE_CHECKING:
     from .config import Job
     from .diagnostics import Diagnostic, Location
     from .loader import Document
-    from .normalize.renames import Renames
+    from .renames import Renames
     from .plan import PlanOptions
     from .write import FirstWrite
 
@@ -50,7 +50,7 @@ def build(spec: str, *, package: str | None = None, targets: tuple[str, ...] = (
     from .forkmap import fork_map
     from .loader import load
     from .normalize import normalize
-    from .normalize.renames import NO_RENAMES
+    from .renames import NO_RENAMES
     from .plan import PlanOptions
 
     document = load(spec, limits)

@@ -303,7 +303,8 @@ def test_intact_hashes_every_listed_file(tmp_path: Path) -> None:
 
 
 def test_a_rerun_does_not_import_the_pipeline(tmp_path: Path) -> None:
-    """The process start is most of a rerun: Jinja and the render stage stay unloaded."""
+    """The process start is most of a rerun: the stages (normalize, plan, render, and Jinja)
+    stay unloaded, and so does the IR."""
     spec = REPO / "specs" / "openai-batches.yaml"
     env = {"SPECLOOM_CACHE_DIR": str(tmp_path / "cache")}
     first = run_specloom("generate", str(spec), "-o", str(tmp_path / "out"), env=env)
@@ -313,7 +314,8 @@ def test_a_rerun_does_not_import_the_pipeline(tmp_path: Path) -> None:
     assert again.returncode == 0 and " 0 written, 0 removed," in again.stdout
     imported = {line.split("|")[-1].strip() for line in again.stderr.splitlines() if line.startswith("import time:")}
     assert "generator.cli" in imported
-    assert not imported & {"jinja2", "black", "generator.render", "generator.pyformat"}
+    assert not imported & {"jinja2", "black", "generator.render", "generator.pyformat", "generator.normalize",
+                           "generator.plan", "generator.ir"}
     warnings = [line for line in again.stderr.splitlines() if not line.startswith("import time:")]
     assert warnings == first.stderr.splitlines()
 

@@ -13,7 +13,7 @@ from ..names import NameAllocator, class_name, module_name, package_name
 from .refs import Node, Resolver
 from .modules import assign_homes
 from .operations import Operations
-from .renames import NO_RENAMES, Rename, Renames, by_target, did_you_mean, rename_error, split_fields
+from ..renames import NO_RENAMES, Rename, Renames, by_target, did_you_mean, rename_error, split_fields
 from .resources import build_resources
 from .security import security_schemes
 from .schemas import RESERVED_INLINE_NAMES, Converter, ModuleScope, is_class_schema, is_nullable_schema

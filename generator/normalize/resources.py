@@ -18,7 +18,7 @@ from .. import ir
 from ..diagnostics import Diagnostic, Severity
 from ..names import NameAllocator, class_name, field_name, method_name, module_name, snake_case
 from .arguments import method_signature
-from .renames import Rename, rename_error
+from ..renames import Rename, rename_error
 
 _COLLECTION = {"get": "list", "post": "create", "put": "update", "patch": "update", "delete": "delete"}
 _ITEM = {"get": "retrieve", "post": "update", "put": "update", "patch": "update", "delete": "delete"}

@@ -17,7 +17,7 @@ from ..names import NameAllocator, class_name
 from .consts import check_const_description
 from .constraints import constraints
 from .refs import Node, Resolver
-from .renames import Rename, attribute_names, rename_error
+from ..renames import Rename, attribute_names, rename_error
 from .shapes import Shape, const_values, constraint_only_union, is_null_schema, is_objectlike, merge_shape, ref_wrapper, schema_types
 
 _PRIMITIVES = {"string": "str", "integer": "int", "number": "float", "boolean": "bool"}

@@ -11,8 +11,8 @@ import difflib
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
-from ..diagnostics import Diagnostic, Location, Severity
-from ..names import NameAllocator, field_name
+from .diagnostics import Diagnostic, Location, Severity
+from .names import NameAllocator, field_name
 
 
 @dataclass(frozen=True, slots=True)
