@@ -137,6 +137,97 @@ def test_no_fork_while_another_thread_runs() -> None:
         thread.join()
 
 
+def test_begun_work_runs_in_a_child_while_this_process_goes_on(forking: None) -> None:
+    pending = forkmap.begin(pid_and_square, 7)
+    try:
+        pid, square = pending.result()
+    finally:
+        pending.stop()
+    assert square == 49 and pid != os.getpid()
+
+
+def test_begun_work_that_fails_raises_here(forking: None) -> None:
+    pending = forkmap.begin(fail_in_child, 2)
+    try:
+        with pytest.raises(SpecError) as caught:
+            pending.result()
+    finally:
+        pending.stop()
+    assert caught.value.diagnostic.location == Location("templates/docs/model.md.j2", "", 7)
+
+
+def test_begun_work_whose_result_is_not_taken_is_ended_by_stop(forking: None) -> None:
+    PID_FILE.unlink(missing_ok=True)
+    pending = forkmap.begin(sleep_or_fail, 1)
+    while not PID_FILE.exists():
+        time.sleep(0.01)
+    started = time.monotonic()
+    pending.stop()
+    assert time.monotonic() - started < 10
+    child = int(PID_FILE.read_text())
+    PID_FILE.unlink()
+    with pytest.raises(ProcessLookupError):
+        os.kill(child, 0)
+
+
+def test_begun_work_runs_here_where_there_is_no_fork(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(forkmap, "can_fork", lambda: False)
+    pending = forkmap.begin(pid_and_square, 3)
+    assert pending.result() == (os.getpid(), 9)
+    pending.stop()
+
+
+SWAGGER_MAIN = """\
+swagger: "2.0"
+info: {title: Pets, version: "1"}
+host: pets.example.com
+paths:
+  /pets/{id}:
+    get:
+      operationId: getPet
+      parameters: [{name: id, in: path, required: true, type: string}]
+      responses:
+        "200": {description: A pet, schema: {$ref: "defs.yaml#/Pet"}}
+definitions:
+  Tag: &tag {type: object, properties: {name: {type: string}}}
+  Label: *tag
+"""
+SWAGGER_DEFS = """\
+Pet:
+  type: object
+  required: [id]
+  properties:
+    id: {type: string}
+    id: {type: string, description: The pet's id.}
+    kind: {type: string, enum: [cat], description: Always `dog`.}
+"""
+
+
+def test_a_spec_loaded_in_a_child_is_the_spec_loaded_here(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """The load runs in a child while the stages import (pipeline._load): what it sends back is
+    what a load here gives. Two files, a Swagger 2.0 root (moved pointers), an alias, and a
+    duplicate key (a diagnostic of the load)."""
+    (tmp_path / "main.yaml").write_text(SWAGGER_MAIN)
+    (tmp_path / "defs.yaml").write_text(SWAGGER_DEFS)
+    path = str(tmp_path / "main.yaml")
+    monkeypatch.setattr(forkmap, "can_fork", lambda: False)
+    serial = build(path)
+    monkeypatch.setattr(forkmap, "can_fork", lambda: True)
+    from generator import loader
+
+    load, loaded_by = loader.load, tmp_path / "loaded-by"
+    monkeypatch.setattr(loader, "load", lambda *args: loaded_by.write_text(str(os.getpid())) and load(*args))
+    forked = build(path)
+    assert int(loaded_by.read_text()) != os.getpid()
+    for name in ("root", "trees", "texts", "display", "diagnostics", "moved", "printable"):
+        assert getattr(forked.document, name) == getattr(serial.document, name), name
+    assert forked.document.moved
+    assert list(forked.files.items()) == list(serial.files.items())
+    assert forked.diagnostics == serial.diagnostics
+    codes = {d.code: d.location for d in forked.diagnostics}
+    assert codes["duplicate-key"].file.endswith("defs.yaml") and codes["duplicate-key"].line == 6
+
+
 @pytest.mark.parametrize("spec", ["openai-batches.yaml", "petstore.yaml"])
 def test_build_forked_is_build_in_one_process(monkeypatch: pytest.MonkeyPatch, spec: str) -> None:
     path = str(REPO / "specs" / spec)
