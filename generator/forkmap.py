@@ -68,6 +68,40 @@ class Pending(Protocol[R_co]):
     def stop(self) -> None: ...
 
 
+class Tickets:
+    """The numbers in `order`, each handed to the first process that asks: work shared by this
+    process and the children it forks next, each taking the next piece once it is free. Where
+    there is no fork, the one process takes them all. The numbers are in a pipe, written whole
+    before any is taken; every process reads from it until it is empty (no writer is left, so
+    an empty pipe reads as its end). Linux hands each read of a pipe its own bytes."""
+
+    LIMIT = 4096
+    """Tickets a pipe holds before it is read: 2 bytes each, in the 64 KiB any pipe holds."""
+
+    def __init__(self, order: Sequence[int]) -> None:
+        if len(order) > self.LIMIT or any(not 0 <= n < 1 << 16 for n in order):
+            raise ValueError(f"at most {self.LIMIT} tickets, numbered below 65536")
+        read, write = os.pipe()
+        try:
+            os.write(write, b"".join(n.to_bytes(2, "big") for n in order))
+        except BaseException:
+            os.close(read)
+            raise
+        finally:
+            os.close(write)
+        self._read = read
+
+    def take(self) -> int | None:
+        """The next number, or None when all are taken."""
+        data = os.read(self._read, 2)
+        return int.from_bytes(data, "big") if data else None
+
+    def close(self) -> None:
+        if self._read >= 0:
+            os.close(self._read)
+            self._read = -1
+
+
 def can_fork() -> bool:
     if sys.platform != "linux" or not hasattr(os, "fork") or threading.active_count() > 1:
         return False

@@ -66,16 +66,88 @@ def build(spec: str, *, package: str | None = None, targets: tuple[str, ...] = (
     normalized = normalize(document, package=package, pagination=pagination, renames=renames or NO_RENAMES,
                            pagination_at=pagination_at, lines=False)
     # What follows normalize shares nothing but its result: each target, and the warnings' lines.
-    # The first target (the SDK: the most work) runs here, the rest and the lines in a second
-    # process where there are two cores (see forkmap.py).
-    work = functools.partial(_after_normalize, normalized, document, PlanOptions(docs_base_url=docs_base_url), templates,
-                             first_write)
-    here, there = fork_map(work, ((*targets[:1],), (*targets[1:], _LINES)))
-    *each, diagnostics = (*here[:-1], *there[:-1])
+    # It is done here and in a second process where there are two cores (see forkmap.py): the
+    # lines here, the other targets there. The SDK, the most work, is shared: its files come in
+    # groups, which each process takes one by one once its own piece is done. Whichever process
+    # is free takes the next, so both end together, whatever the spec or the machine.
+    options = PlanOptions(docs_base_url=docs_base_url)
+    others = tuple(t for t in targets if t != "python")
+    sdk = _Sdk(normalized.api, options) if "python" in targets else None
+    try:
+        work = functools.partial(_after_normalize, normalized, document, options, templates, first_write, sdk)
+        pieces = ((_LINES, _SDK), (*others, _SDK)) if sdk else ((*others[:1],), (*others[1:], _LINES))
+        here, there = fork_map(work, pieces)
+    finally:
+        if sdk:
+            sdk.tickets.close()
+    results = {piece: result for piece, result in (*zip(pieces[0], here), *zip(pieces[1], there)) if piece != _SDK}
+    if sdk:  # each process's groups, back in their order
+        shares = sorted(here[len(pieces[0]) - 1] + there[len(pieces[1]) - 1])
+        results["python"] = {path: text for _, files in shares for path, text in files.items()}
     if first_write is not None and not (here[-1] and there[-1]):
         first_write.give_up()  # a put failed: `write` writes every file the usual way
-    files = {path: text for target_files in each for path, text in target_files.items()}
-    return Build(normalized.api, files, diagnostics, document)
+    files = {path: text for target in targets for path, text in results[target].items()}
+    return Build(normalized.api, files, results[_LINES], document)
+
+
+_LINES = ""
+"""The piece of work after normalize that places the warnings on their lines."""
+_SDK = "python"
+"""The piece of work that takes groups of the SDK's files until none is left."""
+_SDK_GROUPS = 128
+"""Groups of the SDK's files to share: each about 1/128 of them (12 on the OpenAI spec), the
+last one taken leaves the other process at most that much to wait for."""
+
+
+class _Sdk:
+    """The SDK's files in groups (`plan.python.python_items`) and a ticket for each group,
+    made before the fork: what both processes take groups from."""
+
+    def __init__(self, api: ir.Api, options: PlanOptions) -> None:
+        from .forkmap import Tickets
+        from .plan.python import python_items
+
+        self.items = python_items(api, options)
+        size = -(-len(self.items) // _SDK_GROUPS)
+        self.groups = [(start, start + size) for start in range(0, len(self.items), size)]
+        # The last groups first: the client's modules, the largest, are at the end of the list,
+        # and groups taken late should be small.
+        self.tickets = Tickets(range(len(self.groups) - 1, -1, -1))
+
+
+def _after_normalize(normalized: ir.Normalized, document: Document, options: PlanOptions, templates: tuple[str, ...],
+                     first_write: FirstWrite | None, sdk: _Sdk | None, pieces: tuple[str, ...]) -> list[Any]:
+    """Each piece's result, in order: a target's files; (`_LINES`) the placed diagnostics; or
+    (`_SDK`) the groups of the SDK's files this process took, as (group, files) pairs. Then
+    whether every put into `first_write` succeeded. Files go into `first_write` from the
+    process that rendered them: writing them costs each process the time the other would
+    otherwise wait for it. A put that fails (a full disk) does not fail the build: the run's
+    warnings are printed before its write says what is wrong, as for any write."""
+    from .plan import plan
+    from .render import render
+
+    results: list[Any] = []
+    put_all = True
+    for piece in pieces:
+        if piece == _LINES:
+            results.append(document.placed(normalized.diagnostics))
+            continue
+        if piece == _SDK and sdk is not None:
+            taken = []
+            while (group := sdk.tickets.take()) is not None:
+                start, end = sdk.groups[group]
+                taken.append((group, render([f for item in sdk.items[start:end] for f in item()], templates)))
+            results.append(taken)
+            files = {path: text for _, rendered in taken for path, text in rendered.items()}
+        else:
+            files = render(plan(normalized.api, (piece,), options), templates)
+            results.append(files)
+        if first_write is not None and files:
+            try:
+                first_write.put(files)
+            except OSError:
+                first_write, put_all = None, False
+    return [*results, put_all]
 
 
 def _load(where: tuple[str, Limits, int]) -> tuple[bytes, Document]:
@@ -107,31 +179,3 @@ def _unpacked(loaded: tuple[bytes, Document]) -> Document:
     return replace(document, trees=trees, texts=texts)
 
 
-_LINES = ""
-"""The piece of work after normalize that places the warnings on their lines."""
-
-
-def _after_normalize(normalized: ir.Normalized, document: Document, options: PlanOptions,
-                     templates: tuple[str, ...], first_write: FirstWrite | None, pieces: tuple[str, ...]) -> list[Any]:
-    """Each piece's result, in order: a target's files, or (`_LINES`) the placed diagnostics;
-    then whether every put into `first_write` succeeded. A target's files go into `first_write`
-    from the process that rendered them: writing them costs each process the time the other
-    would otherwise wait for it. A put that fails (a full disk) does not fail the build: the
-    run's warnings are printed before its write says what is wrong, as for any write."""
-    from .plan import plan
-    from .render import render
-
-    results: list[Any] = []
-    put_all = True
-    for piece in pieces:
-        if piece == _LINES:
-            results.append(document.placed(normalized.diagnostics))
-            continue
-        files = render(plan(normalized.api, (piece,), options), templates)
-        if first_write is not None:
-            try:
-                first_write.put(files)
-            except OSError:
-                first_write, put_all = None, False
-        results.append(files)
-    return [*results, put_all]

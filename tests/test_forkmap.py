@@ -177,6 +177,68 @@ def test_begun_work_runs_here_where_there_is_no_fork(monkeypatch: pytest.MonkeyP
     pending.stop()
 
 
+def take_all(tickets: forkmap.Tickets) -> list[tuple[int, int]]:
+    taken = []
+    while (n := tickets.take()) is not None:
+        taken.append((os.getpid(), n))
+        time.sleep(0.002)  # each process gets some
+    return taken
+
+
+def test_each_ticket_is_taken_once_by_whichever_process_asks(forking: None) -> None:
+    tickets = forkmap.Tickets(range(99, -1, -1))
+    try:
+        here, there = forkmap.fork_map(lambda _: take_all(tickets), [0, 1])
+    finally:
+        tickets.close()
+    assert sorted(n for _, n in here + there) == list(range(100))
+    assert [n for _, n in here] == sorted((n for _, n in here), reverse=True)  # in the order given
+    assert {pid for pid, _ in here} == {os.getpid()} and len({pid for pid, _ in there}) == 1 and there[0][0] != os.getpid()
+    assert here and there
+
+
+def test_tickets_without_a_fork_are_all_taken_here(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(forkmap, "can_fork", lambda: False)
+    tickets = forkmap.Tickets([2, 0, 1])
+    try:
+        assert forkmap.fork_map(lambda _: take_all(tickets), [0, 1]) == [[(os.getpid(), 2), (os.getpid(), 0), (os.getpid(), 1)], []]
+    finally:
+        tickets.close()
+    with pytest.raises(ValueError):
+        forkmap.Tickets(range(forkmap.Tickets.LIMIT + 1))
+
+
+@pytest.mark.parametrize("targets", [("python", "docs"), ("docs", "python"), ("python",), ("docs",)])
+def test_the_sdk_shared_by_two_processes_is_the_sdk_of_one(monkeypatch: pytest.MonkeyPatch, tmp_path: Path,
+                                                           targets: tuple[str, ...]) -> None:
+    """The SDK's groups of files are taken by whichever process is free (pipeline._Sdk): here
+    each group takes long, so both processes take some. The files, their order and the
+    diagnostics are those of one process, for any choice and order of targets."""
+    from generator import pipeline
+
+    path = str(REPO / "specs" / "openai-batches.yaml")
+    monkeypatch.setattr(forkmap, "can_fork", lambda: False)
+    serial = build(path, targets=targets)
+    monkeypatch.setattr(forkmap, "can_fork", lambda: True)
+    monkeypatch.setattr(pipeline, "_SDK_GROUPS", 8)
+    take, log = forkmap.Tickets.take, tmp_path / "taken"
+
+    def slowly(tickets: forkmap.Tickets) -> int | None:
+        n = take(tickets)
+        if n is not None:
+            with open(log, "a") as fh:
+                fh.write(f"{os.getpid()}\n")
+            time.sleep(0.1)  # a group that takes long: the other process takes the next ones
+        return n
+
+    monkeypatch.setattr(forkmap.Tickets, "take", slowly)
+    forked = build(path, targets=targets)
+    assert list(forked.files.items()) == list(serial.files.items())
+    assert forked.diagnostics == serial.diagnostics
+    takers = set(log.read_text().split()) if log.exists() else set()
+    assert len(takers) == (2 if "python" in targets else 0), "both processes took groups of the SDK"
+
+
 SWAGGER_MAIN = """\
 swagger: "2.0"
 info: {title: Pets, version: "1"}

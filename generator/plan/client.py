@@ -6,7 +6,8 @@ out. Behaviour (retries, pagination, streaming, errors) lives only in the runtim
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import functools
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 from .. import ir
@@ -60,16 +61,24 @@ def walk_resources(resources: tuple[ir.Resource, ...]) -> Iterator[ir.Resource]:
         yield from walk_resources(r.children)
 
 
-def plan_client(api: ir.Api) -> list[OutputFile]:
+def client_items(api: ir.Api) -> list[Callable[[], list[OutputFile]]]:
+    """The client's files (runtime, one module a resource, the client), in groups each planned
+    when called (see plan.python.python_items)."""
     pkg, header = api.package, py_header(api.spec_name)
-    files = [OutputFile(f"python/{pkg}/_runtime.py", "python/runtime/_runtime.py", {"verbatim_header": header}, "python"),
-             OutputFile(f"python/{pkg}/resources/__init__.py", "python/resources_init.py.j2", {"header": header}, "python")]
     ops = {op.name: op for op in api.operations}
-    for resource in walk_resources(api.resources):
-        files.append(OutputFile(f"python/{pkg}/resources/{resource.module}.py", "python/resource.py.j2",
-                                _resource_context(resource, ops, header), "python"))
-    files.append(OutputFile(f"python/{pkg}/_client.py", "python/client.py.j2", _client_context(api, header), "python"))
-    return files
+
+    def fixed() -> list[OutputFile]:
+        return [OutputFile(f"python/{pkg}/_runtime.py", "python/runtime/_runtime.py", {"verbatim_header": header}, "python"),
+                OutputFile(f"python/{pkg}/resources/__init__.py", "python/resources_init.py.j2", {"header": header}, "python")]
+
+    def resource_module(resource: ir.Resource) -> list[OutputFile]:
+        return [OutputFile(f"python/{pkg}/resources/{resource.module}.py", "python/resource.py.j2",
+                           _resource_context(resource, ops, header), "python")]
+
+    def client() -> list[OutputFile]:
+        return [OutputFile(f"python/{pkg}/_client.py", "python/client.py.j2", _client_context(api, header), "python")]
+
+    return [fixed, *(functools.partial(resource_module, r) for r in walk_resources(api.resources)), client]
 
 
 def _resource_context(resource: ir.Resource, ops: dict[str, ir.Operation], header: str) -> dict[str, object]:

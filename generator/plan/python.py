@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 import dataclasses
+import functools
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from .. import ir
 from ..escape import py_docstring, py_str, toml_str
 from ..conform import fits
 from ..pytypes import Imports, annotation, is_nullable, py_literal, single_const
-from .client import plan_client
+from .client import client_items
 from .common import PlanOptions, OutputFile, py_header, toml_header
 from ..graph import walk
 
@@ -41,35 +43,49 @@ class ModelView:
 
 
 def plan_python(api: ir.Api, options: PlanOptions = PlanOptions()) -> list[OutputFile]:
+    return [file for item in python_items(api, options) for file in item()]
+
+
+def python_items(api: ir.Api, options: PlanOptions = PlanOptions()) -> list[Callable[[], list[OutputFile]]]:
+    """The SDK's files in groups, in order, each group planned when it is called: a list made in
+    a few milliseconds whose groups processes forked after it can share (see pipeline.py)."""
     pkg = api.package
     header = py_header(api.spec_name)
-    files = [
-        OutputFile("python/pyproject.toml", "python/pyproject.toml.j2", {
-            "header": toml_header(api.spec_name), "dist": toml_str(pkg.replace("_", "-")), "package": toml_str(pkg),
-            "version": toml_str(_pep440(api.version)), "description": toml_str(api.title)}, "toml"),
-        OutputFile(f"python/{pkg}/__init__.py", "python/package_init.py.j2", {"header": header, "api": api,
-                   "docstring": py_docstring(f"Python SDK for {api.title}.")}, "python"),
-        OutputFile(f"python/{pkg}/_base.py", "python/base.py.j2", {"header": header}, "python"),
-        OutputFile(f"python/{pkg}/py.typed", "python/py.typed.j2", {}, "text"),
-    ]
-    homes: dict[str, list[ir.SchemaModule]] = {}
-    for mod in api.schemas:
-        homes.setdefault(mod.home, []).append(mod)
-    for home, mods in homes.items():
+
+    def package() -> list[OutputFile]:
+        return [
+            OutputFile("python/pyproject.toml", "python/pyproject.toml.j2", {
+                "header": toml_header(api.spec_name), "dist": toml_str(pkg.replace("_", "-")), "package": toml_str(pkg),
+                "version": toml_str(_pep440(api.version)), "description": toml_str(api.title)}, "toml"),
+            OutputFile(f"python/{pkg}/__init__.py", "python/package_init.py.j2", {"header": header, "api": api,
+                       "docstring": py_docstring(f"Python SDK for {api.title}.")}, "python"),
+            OutputFile(f"python/{pkg}/_base.py", "python/base.py.j2", {"header": header}, "python"),
+            OutputFile(f"python/{pkg}/py.typed", "python/py.typed.j2", {}, "text"),
+        ]
+
+    def home_module(home: str, mods: list[ir.SchemaModule]) -> list[OutputFile]:
         members = [(m.module, (*m.inline, m.primary)) for m in mods]
-        files.append(OutputFile(f"python/{pkg}/types/{home}.py", "python/model.py.j2", _module_context(members, header), "python"))
+        files = [OutputFile(f"python/{pkg}/types/{home}.py", "python/model.py.j2", _module_context(members, header), "python")]
         for mod in mods if home != mods[0].module else ():
             names = [m.name for m in (*mod.inline, mod.primary)]
             files.append(OutputFile(f"python/{pkg}/types/{mod.module}.py", "python/reexport.py.j2",
                                     {"header": header, "home": home, "names": names, "all": _quoted(sorted(names))}, "python"))
-    for op in api.operation_modules:
-        files.append(OutputFile(f"python/{pkg}/types/{op.module}.py", "python/model.py.j2",
-                                _module_context([(op.module, op.models)], header), "python"))
-    files.extend(plan_client(api))
-    exports = sorted((mod.primary.name, mod.module) for mod in api.schemas)
-    files.append(OutputFile(f"python/{pkg}/types/__init__.py", "python/types_init.py.j2",
-                            {"header": header, "exports": exports}, "python"))
-    return files
+        return files
+
+    def operation_module(op: ir.OperationModule) -> list[OutputFile]:
+        return [OutputFile(f"python/{pkg}/types/{op.module}.py", "python/model.py.j2",
+                           _module_context([(op.module, op.models)], header), "python")]
+
+    def types_init() -> list[OutputFile]:
+        exports = sorted((mod.primary.name, mod.module) for mod in api.schemas)
+        return [OutputFile(f"python/{pkg}/types/__init__.py", "python/types_init.py.j2",
+                           {"header": header, "exports": exports}, "python")]
+
+    homes: dict[str, list[ir.SchemaModule]] = {}
+    for mod in api.schemas:
+        homes.setdefault(mod.home, []).append(mod)
+    return [package, *(functools.partial(home_module, home, mods) for home, mods in homes.items()),
+            *(functools.partial(operation_module, op) for op in api.operation_modules), *client_items(api), types_init]
 
 
 def _module_context(members: list[tuple[str, tuple[ir.Model, ...]]], header: str) -> dict[str, object]:
