@@ -1,16 +1,18 @@
-"""Independent work on more than one core: `fork_map` runs a function over a few items at once.
+"""Independent work on more than one core: `fork_map` runs a function over a few items at once,
+`begun` runs one in a child while this process goes on, and `Tickets` lets processes share
+pieces of work, each taking the next when it is free.
 
-It is how a job's targets (the SDK, the docs) are planned and rendered side by side. A forked
-child starts with a copy of this process's memory, the IR included, so nothing is sent to it;
-it sends its result back, pickled, through a pipe. Where fork is missing (Windows) or unsafe
-(macOS, whose system libraries are not fork-safe; a process running other threads, whose locks
-the child would inherit held), or where there is one core, the items run here, one by one. The
-results, the exceptions and the warnings are the same either way.
+It is how a build loads the spec while it imports its stages, and renders its targets (the SDK,
+the docs) side by side. A forked child starts with a copy of this process's memory, the IR
+included, so nothing is sent to it; it sends its result back, pickled, through a pipe. Where
+fork is missing (Windows) or unsafe (macOS, whose system libraries are not fork-safe; a process
+running other threads, whose locks the child would inherit held), or where there is one core,
+the work is done here, one item after the other. The results, the exceptions and the warnings
+are the same either way.
 """
 
 from __future__ import annotations
 
-import fcntl
 import gc
 import os
 import pickle
@@ -19,7 +21,8 @@ import sys
 import threading
 import traceback
 import warnings
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from typing import Any, Protocol, TypeVar
 
 T = TypeVar("T")
@@ -49,23 +52,26 @@ def fork_map(fn: Callable[[T], R], items: Sequence[T]) -> list[R]:
             child.stop()
 
 
-def begin(fn: Callable[[T], R], item: T) -> Pending[R]:
+@contextmanager
+def begun(fn: Callable[[T], R], item: T) -> Iterator[Pending[R]]:
     """`fn(item)` begun in a child, its result to be taken with `result()` (here, then, where there
-    is no child to run it), so this process can do other work meanwhile. `stop()` must follow,
-    as for `fork_map`'s children: it ends a child whose result was not taken."""
-    if not can_fork():
-        return _Here(fn, item)
-    mask = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})  # as in fork_map
+    is no child to run it), so this process can do other work meanwhile. On leaving, a child
+    whose result was not taken is ended and reaped, as `fork_map` ends its children."""
+    pending: _Child | _Here = _Here(fn, item)
     try:
-        return _spawn(fn, item)
+        if can_fork():
+            mask = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})  # as in fork_map
+            try:
+                pending = _spawn(fn, item)
+            finally:
+                signal.pthread_sigmask(signal.SIG_SETMASK, mask)  # a Ctrl-C held back is raised here: the child is stopped
+        yield pending
     finally:
-        signal.pthread_sigmask(signal.SIG_SETMASK, mask)
+        pending.stop()
 
 
 class Pending(Protocol[R_co]):
     def result(self) -> R_co: ...
-
-    def stop(self) -> None: ...
 
 
 class Tickets:
@@ -75,15 +81,18 @@ class Tickets:
     before any is taken; every process reads from it until it is empty (no writer is left, so
     an empty pipe reads as its end). Linux hands each read of a pipe its own bytes."""
 
-    LIMIT = 4096
-    """Tickets a pipe holds before it is read: 2 bytes each, in the 64 KiB any pipe holds."""
+    LIMIT = 2048
+    """Tickets of 2 bytes each in 4 KiB: a write that small goes into an empty pipe whole (POSIX's
+    PIPE_BUF), whatever the pipe's size."""
 
     def __init__(self, order: Sequence[int]) -> None:
         if len(order) > self.LIMIT or any(not 0 <= n < 1 << 16 for n in order):
             raise ValueError(f"at most {self.LIMIT} tickets, numbered below 65536")
+        data = b"".join(n.to_bytes(2, "big") for n in order)
         read, write = os.pipe()
         try:
-            os.write(write, b"".join(n.to_bytes(2, "big") for n in order))
+            if os.write(write, data) != len(data):
+                raise OSError(f"a pipe took part of {len(data)} bytes")
         except BaseException:
             os.close(read)
             raise
@@ -134,6 +143,8 @@ class _Child:
         try:
             # A result is megabytes (files, a parsed spec): through the default 64 KiB pipe it
             # takes a hundred turns of writer and reader, ~10 ms. Linux lets a pipe hold 1 MiB.
+            import fcntl  # not on Windows, where there is no fork either
+
             fcntl.fcntl(write, fcntl.F_SETPIPE_SZ, 1 << 20)
         except OSError:  # a lower system limit (fs.pipe-max-size): the default size
             pass
@@ -185,7 +196,7 @@ def _run(fn: Callable[[Any], Any], item: Any, out: int) -> None:
     """In the child: `fn(item)`, or what it raised, and the warnings it gave, written to `out`."""
     status = 1
     try:
-        signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})  # held back by fork_map
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})  # held back by fork_map or begun
         gc.disable()  # a collection would touch, and so copy, every page shared with the parent
         with warnings.catch_warnings(record=True) as caught:
             try:

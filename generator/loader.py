@@ -109,6 +109,23 @@ class Document:
     _locators: dict[str, lines.Locator] = field(default_factory=dict, repr=False)
     _nodes: dict[str, Any] = field(default_factory=dict, repr=False)
 
+    def sendable(self) -> tuple[bytes, Document]:
+        """This document as a process sends it to another (`received` makes it whole): its trees
+        and texts marshalled, at half pickle's cost to write and read (they hold JSON's types
+        only: the load refuses any other), the rest to be pickled without the caches of lines,
+        whose regex scanners cannot be pickled (they are made again where they are needed)."""
+        import marshal
+
+        return marshal.dumps((self.trees, self.texts)), replace(self, trees={}, texts={}, _locators={}, _nodes={})
+
+    @staticmethod
+    def received(sent: tuple[bytes, Document]) -> Document:
+        import marshal
+
+        packed, shell = sent
+        trees, texts = marshal.loads(packed)
+        return replace(shell, trees=trees, texts=texts)
+
     def mark(self, file: str, pointer: str) -> Location:
         """A pointer's place, its line to be read off the text later (`placed`): reading lines is
         the one part of a warning that costs (~80 ms for the OpenAI spec's in minified JSON), so a

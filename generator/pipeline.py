@@ -9,10 +9,12 @@ from __future__ import annotations
 
 import functools
 import os
+import warnings
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from .diagnostics import SpecError
 from .loader import DEFAULT_LIMITS, Limits
 
 if TYPE_CHECKING:
@@ -48,21 +50,20 @@ def build(spec: str, *, package: str | None = None, targets: tuple[str, ...] = (
     """Everything a spec generates, in memory: nothing is written, but for `first_write`, a new
     output tree that each target's files are put into once rendered (see write.begin_first_write).
     No `renames`: none. `pagination_at`: where the config sets each pagination, for errors."""
-    from .forkmap import begin, fork_map
+    from .forkmap import begun, fork_map
+    from .loader import Document
 
     # The spec is read and parsed in a child process while this one imports the stages after the
     # load, Jinja included (which each target's process would import otherwise): on the OpenAI
     # spec, ~70 ms of imports during a load of ~50 ms (JSON) to ~120 ms (YAML).
-    loading = begin(_load, (spec, limits, os.getpid()))
-    try:
+    with begun(_load, (spec, limits, os.getpid())) as loading:
         from . import render  # imported for its imports (Jinja, pyformat)
         from .normalize import normalize
         from .plan import PlanOptions
         from .renames import NO_RENAMES
 
-        document = _unpacked(loading.result())
-    finally:
-        loading.stop()
+        loaded = loading.result()
+    document = loaded if isinstance(loaded, Document) else Document.received(loaded)
     normalized = normalize(document, package=package, pagination=pagination, renames=renames or NO_RENAMES,
                            pagination_at=pagination_at, lines=False)
     # What follows normalize shares nothing but its result: each target, and the warnings' lines.
@@ -71,8 +72,8 @@ def build(spec: str, *, package: str | None = None, targets: tuple[str, ...] = (
     # groups, which each process takes one by one once its own piece is done. Whichever process
     # is free takes the next, so both end together, whatever the spec or the machine.
     options = PlanOptions(docs_base_url=docs_base_url)
-    others = tuple(t for t in targets if t != "python")
-    sdk = _Sdk(normalized.api, options) if "python" in targets else None
+    others = tuple(t for t in targets if t != _SDK)
+    sdk = _Sdk(normalized.api, options) if _SDK in targets else None
     try:
         work = functools.partial(_after_normalize, normalized, document, options, templates, first_write, sdk)
         pieces = ((_LINES, _SDK), (*others, _SDK)) if sdk else ((*others[:1],), (*others[1:], _LINES))
@@ -81,11 +82,10 @@ def build(spec: str, *, package: str | None = None, targets: tuple[str, ...] = (
         if sdk:
             sdk.tickets.close()
     results = {piece: result for piece, result in (*zip(pieces[0], here), *zip(pieces[1], there)) if piece != _SDK}
-    if sdk:  # each process's groups, back in their order
-        shares = sorted(here[len(pieces[0]) - 1] + there[len(pieces[1]) - 1])
-        results["python"] = {path: text for _, files in shares for path, text in files.items()}
     if first_write is not None and not (here[-1] and there[-1]):
         first_write.give_up()  # a put failed: `write` writes every file the usual way
+    if sdk:
+        results[_SDK] = _in_order(here[len(pieces[0]) - 1] + there[len(pieces[1]) - 1])
     files = {path: text for target in targets for path, text in results[target].items()}
     return Build(normalized.api, files, results[_LINES], document)
 
@@ -118,7 +118,7 @@ class _Sdk:
 def _after_normalize(normalized: ir.Normalized, document: Document, options: PlanOptions, templates: tuple[str, ...],
                      first_write: FirstWrite | None, sdk: _Sdk | None, pieces: tuple[str, ...]) -> list[Any]:
     """Each piece's result, in order: a target's files; (`_LINES`) the placed diagnostics; or
-    (`_SDK`) the groups of the SDK's files this process took, as (group, files) pairs. Then
+    (`_SDK`) the groups of the SDK's files this process took (see `_rendered_group`). Then
     whether every put into `first_write` succeeded. Files go into `first_write` from the
     process that rendered them: writing them costs each process the time the other would
     otherwise wait for it. A put that fails (a full disk) does not fail the build: the run's
@@ -135,10 +135,9 @@ def _after_normalize(normalized: ir.Normalized, document: Document, options: Pla
         if piece == _SDK and sdk is not None:
             taken = []
             while (group := sdk.tickets.take()) is not None:
-                start, end = sdk.groups[group]
-                taken.append((group, render([f for item in sdk.items[start:end] for f in item()], templates)))
+                taken.append(_rendered_group(sdk, group, templates))
             results.append(taken)
-            files = {path: text for _, rendered in taken for path, text in rendered.items()}
+            files = {path: text for _, rendered, _ in taken if isinstance(rendered, dict) for path, text in rendered.items()}
         else:
             files = render(plan(normalized.api, (piece,), options), templates)
             results.append(files)
@@ -150,32 +149,39 @@ def _after_normalize(normalized: ir.Normalized, document: Document, options: Pla
     return [*results, put_all]
 
 
-def _load(where: tuple[str, Limits, int]) -> tuple[bytes, Document]:
-    """`load`; in a process other than the caller's (pid last), its trees and texts marshalled,
-    for a quarter of pickle's cost to send and take: they hold JSON's types only (the load refuses
-    any other). The caches of lines hold regex scanners, which cannot be pickled: they are made
-    again where they are needed."""
-    import marshal
-    from dataclasses import replace
+def _rendered_group(sdk: _Sdk, group: int, templates: tuple[str, ...]) -> tuple[int, dict[str, str] | SpecError, list[Any]]:
+    """(group, its files or the error that stopped them, the warnings they gave), the warnings
+    and the error kept for `_in_order`: groups are taken in no set order, by either process."""
+    from .render import render
 
+    start, end = sdk.groups[group]
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        try:
+            rendered: dict[str, str] | SpecError = render([f for item in sdk.items[start:end] for f in item()], templates)
+        except SpecError as exc:  # a user's template: the first group in plan order that fails is the one said
+            rendered = exc
+    return group, rendered, [(w.message, w.category, w.filename, w.lineno) for w in caught]
+
+
+def _in_order(groups: list[tuple[int, dict[str, str] | SpecError, list[Any]]]) -> dict[str, str]:
+    """The SDK's files as one process renders them: the groups' files, warnings and first error
+    in plan order."""
+    files: dict[str, str] = {}
+    for _, rendered, caught in sorted(groups, key=lambda g: g[0]):
+        for message, category, filename, lineno in caught:
+            warnings.warn_explicit(message, category, filename, lineno)
+        if isinstance(rendered, SpecError):
+            raise rendered
+        files.update(rendered)
+    return files
+
+
+def _load(where: tuple[str, Limits, int]) -> Document | tuple[bytes, Document]:
+    """`load`, sent as `Document.sendable` where it runs in a process other than the caller's
+    (its pid last)."""
     from .loader import load
 
     spec, limits, caller = where
     document = load(spec, limits)
-    if os.getpid() == caller:
-        return b"", document
-    packed = marshal.dumps((document.trees, document.texts))
-    return packed, replace(document, trees={}, texts={}, _locators={}, _nodes={})
-
-
-def _unpacked(loaded: tuple[bytes, Document]) -> Document:
-    import marshal
-    from dataclasses import replace
-
-    packed, document = loaded
-    if not packed:
-        return document
-    trees, texts = marshal.loads(packed)
-    return replace(document, trees=trees, texts=texts)
-
-
+    return document if os.getpid() == caller else document.sendable()

@@ -109,7 +109,7 @@ def render(files: Sequence[OutputFile], overrides: tuple[str, ...] = ()) -> dict
     """Every planned file's text. A user template (`overrides`) that fails to render, or renders
     Python black cannot parse, is bad input: a one-line error at the template's file and line."""
     env = environment(overrides)
-    templates: dict[str, jinja2.Template] = {}  # looked up once a run, not once a file (each lookup stats the file)
+    templates: dict[str, jinja2.Template] = {}  # looked up once a call, not once a file (each lookup stats the file)
     out: dict[str, str] = {}
     for f in files:
         if "verbatim_header" in f.context:

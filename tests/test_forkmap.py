@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import os
+import signal
+import subprocess
+import sys
 import threading
 import time
 import warnings
@@ -14,7 +17,10 @@ from conftest import REPO, full_disk_writes, needs_proc
 from generator import forkmap
 from generator import write as writer
 from generator.diagnostics import Location, SpecError, error
+from generator.loader import load
+from generator.normalize import normalize
 from generator.pipeline import build
+from generator.plan.python import plan_python
 
 pytestmark = pytest.mark.skipif(not hasattr(os, "fork"), reason="needs fork (the serial path is what runs without it)")
 
@@ -93,7 +99,9 @@ PID_FILE = Path(os.environ.get("TMPDIR", "/tmp")) / f"specloom-forkmap-{os.getpi
 
 def sleep_or_fail(n: int) -> int:
     if n:
-        PID_FILE.write_text(str(os.getpid()))
+        written = PID_FILE.with_suffix(".tmp")
+        written.write_text(str(os.getpid()))
+        written.rename(PID_FILE)  # whole: never an empty file to read
         time.sleep(60)
         return n
     while not PID_FILE.exists():  # the child is running: now fail here
@@ -125,6 +133,19 @@ def test_where_fork_fails_the_items_run_here(forking: None, monkeypatch: pytest.
         assert len(os.listdir("/proc/self/fd")) == open_before
 
 
+def test_without_fork_nothing_linux_only_is_imported(tmp_path: Path) -> None:
+    """Windows has neither fork nor fcntl: a build there runs in one process, importing neither."""
+    code = ("import sys\n"
+            "sys.modules['fcntl'] = None\n"
+            "from generator import forkmap\n"
+            "forkmap.can_fork = lambda: False\n"
+            "from generator.pipeline import build\n"
+            f"print(len(build({str(REPO / 'specs' / 'petstore.yaml')!r}).files))\n")
+    result = subprocess.run([sys.executable, "-c", code], cwd=REPO, capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stderr
+    assert int(result.stdout) > 10
+
+
 def test_no_fork_while_another_thread_runs() -> None:
     stop = threading.Event()
     thread = threading.Thread(target=stop.wait)
@@ -138,43 +159,56 @@ def test_no_fork_while_another_thread_runs() -> None:
 
 
 def test_begun_work_runs_in_a_child_while_this_process_goes_on(forking: None) -> None:
-    pending = forkmap.begin(pid_and_square, 7)
-    try:
+    with forkmap.begun(pid_and_square, 7) as pending:
         pid, square = pending.result()
-    finally:
-        pending.stop()
     assert square == 49 and pid != os.getpid()
 
 
 def test_begun_work_that_fails_raises_here(forking: None) -> None:
-    pending = forkmap.begin(fail_in_child, 2)
-    try:
-        with pytest.raises(SpecError) as caught:
-            pending.result()
-    finally:
-        pending.stop()
+    with pytest.raises(SpecError) as caught, forkmap.begun(fail_in_child, 2) as pending:
+        pending.result()
     assert caught.value.diagnostic.location == Location("templates/docs/model.md.j2", "", 7)
 
 
-def test_begun_work_whose_result_is_not_taken_is_ended_by_stop(forking: None) -> None:
+def _child_ended(pid: int) -> None:
+    with pytest.raises(ProcessLookupError):
+        os.kill(pid, 0)  # killed and reaped: not even a zombie is left
+
+
+def test_begun_work_whose_result_is_not_taken_is_ended_on_leaving(forking: None) -> None:
     PID_FILE.unlink(missing_ok=True)
-    pending = forkmap.begin(sleep_or_fail, 1)
-    while not PID_FILE.exists():
-        time.sleep(0.01)
-    started = time.monotonic()
-    pending.stop()
+    with forkmap.begun(sleep_or_fail, 1):
+        while not PID_FILE.exists():
+            time.sleep(0.01)
+        started = time.monotonic()
     assert time.monotonic() - started < 10
     child = int(PID_FILE.read_text())
     PID_FILE.unlink()
-    with pytest.raises(ProcessLookupError):
-        os.kill(child, 0)
+    _child_ended(child)
+
+
+def test_a_ctrl_c_while_work_is_begun_ends_the_child(forking: None, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A Ctrl-C held back while the child is forked is raised as the mask is lifted, before the
+    caller holds the child: `begun` ends it all the same."""
+    spawn, children = forkmap._spawn, []
+
+    def interrupted(fn: object, item: object) -> object:
+        child = spawn(fn, item)  # type: ignore[arg-type]
+        children.append(child.pid)  # type: ignore[union-attr]
+        os.kill(os.getpid(), signal.SIGINT)  # held back until the mask is lifted
+        return child
+
+    monkeypatch.setattr(forkmap, "_spawn", interrupted)
+    with pytest.raises(KeyboardInterrupt), forkmap.begun(sleep_or_fail, 1):
+        raise AssertionError("the interrupt comes first")
+    [child] = children
+    _child_ended(child)
 
 
 def test_begun_work_runs_here_where_there_is_no_fork(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(forkmap, "can_fork", lambda: False)
-    pending = forkmap.begin(pid_and_square, 3)
-    assert pending.result() == (os.getpid(), 9)
-    pending.stop()
+    with forkmap.begun(pid_and_square, 3) as pending:
+        assert pending.result() == (os.getpid(), 9)
 
 
 def take_all(tickets: forkmap.Tickets) -> list[tuple[int, int]]:
@@ -237,6 +271,22 @@ def test_the_sdk_shared_by_two_processes_is_the_sdk_of_one(monkeypatch: pytest.M
     assert forked.diagnostics == serial.diagnostics
     takers = set(log.read_text().split()) if log.exists() else set()
     assert len(takers) == (2 if "python" in targets else 0), "both processes took groups of the SDK"
+
+
+@pytest.mark.parametrize("fork", [True, False])
+def test_an_sdk_error_is_the_first_in_plan_order(monkeypatch: pytest.MonkeyPatch, tmp_path: Path, fork: bool) -> None:
+    """Groups are taken last first, and by either process: a user's template that fails for
+    every module is still reported at the first module of the plan, as one process in plan
+    order would report it."""
+    (tmp_path / "python").mkdir()
+    (tmp_path / "python" / "model.py.j2").write_text("def broken(:\n")
+    monkeypatch.setattr(forkmap, "can_fork", lambda: fork)
+    with pytest.raises(SpecError) as caught:
+        build(str(REPO / "specs" / "openai-batches.yaml"), templates=(str(tmp_path),))
+    assert caught.value.diagnostic.code == "template-invalid-python"
+    first = next(f.path for f in plan_python(normalize(load(str(REPO / "specs" / "openai-batches.yaml"))).api)
+                 if f.template == "python/model.py.j2")
+    assert f" rendered {first} as Python" in caught.value.diagnostic.message
 
 
 SWAGGER_MAIN = """\
@@ -309,8 +359,9 @@ def test_build_forked_is_build_in_one_process(monkeypatch: pytest.MonkeyPatch, s
 @pytest.mark.parametrize("fork", [True, False])
 def test_a_first_write_gets_each_targets_files_from_the_process_that_rendered_them(
         monkeypatch: pytest.MonkeyPatch, tmp_path: Path, fork: bool) -> None:
-    """A build into a first write puts the SDK's files (here) and the docs' (a child) into the new
-    tree; `write` adds the manifest and renames it into place: the same tree a plain write makes."""
+    """A build into a first write puts the SDK's files (from both processes) and the docs' (a
+    child) into the new tree; `write` adds the manifest and renames it into place: the same tree
+    a plain write makes."""
     path = str(REPO / "specs" / "openai-batches.yaml")
     monkeypatch.setattr(forkmap, "can_fork", lambda: fork)
     first = writer.begin_first_write(str(tmp_path / "out"))

@@ -209,6 +209,23 @@ def test_a_yaml_value_json_has_not_is_an_error_at_its_line(tmp_path: Path, value
     assert (diagnostic.location.pointer, diagnostic.location.line) == (pointer, 7)
 
 
+def test_a_referenced_file_that_is_a_yaml_value_json_has_not_is_an_error(tmp_path: Path) -> None:
+    _write(tmp_path / "spec.yaml", """
+    openapi: 3.1.0
+    info: {title: A, version: "1"}
+    paths: {}
+    components:
+      schemas:
+        Pet: {$ref: "pet.yaml"}
+    """)
+    _write(tmp_path / "pet.yaml", "!!binary aGVsbG8=\n")
+    with pytest.raises(SpecError) as caught:
+        load(str(tmp_path / "spec.yaml"))
+    diagnostic = caught.value.diagnostic
+    assert diagnostic.code == "not-json" and diagnostic.location.file.endswith("pet.yaml")
+    assert (diagnostic.location.pointer, diagnostic.location.line) == ("#", 1)
+
+
 def test_duplicate_key_in_file_is_a_warning_with_line(tmp_path: Path) -> None:
     text = """
     openapi: 3.1.0
