@@ -13,7 +13,7 @@ from typing import Any
 
 import yaml  # type: ignore[import-untyped]  # no stubs: PyYAML's classes are Any here
 
-from .parse import key_to_str
+from .parse import ParseFailure, key_to_str
 
 try:  # PyYAML built without libyaml still works, only slower.
     from yaml import CSafeLoader as _BaseLoader
@@ -58,9 +58,12 @@ class _Core12:
         seen: set[str] = set()
         for key_node, _ in node.value:
             if isinstance(key_node, yaml.ScalarNode) and key_node.tag != "tag:yaml.org,2002:merge":
-                key = key_to_str(construct(key_node, deep=deep))
+                value, mark = construct(key_node, deep=deep), key_node.start_mark
+                if isinstance(value, bytes):  # as the load refuses a `!!binary` value (loader._not_json)
+                    raise ParseFailure("not-json", "a `!!binary` key is not JSON: an OpenAPI document's keys are strings",
+                                       mark.line + 1, mark.column + 1)
+                key = key_to_str(value)
                 if key in seen:
-                    mark = key_node.start_mark
                     self.duplicate_keys.append((key, mark.line + 1, mark.column + 1))
                 seen.add(key)
         self.flatten_mapping(node)  # type: ignore[attr-defined]  # YAML merge keys (`<<`)
