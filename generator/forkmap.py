@@ -71,6 +71,9 @@ def begun(fn: Callable[[T], R], item: T) -> Iterator[Pending[R]]:
 
 
 class Pending(Protocol[R_co]):
+    elsewhere: bool
+    """Whether the work runs in a child (else here, when its result is taken)."""
+
     def result(self) -> R_co: ...
 
 
@@ -127,6 +130,8 @@ def _spawn(fn: Callable[[Any], Any], item: Any) -> _Child | _Here:
 class _Here:
     """An item that could not have a process of its own: run here when its result is asked for."""
 
+    elsewhere = False
+
     def __init__(self, fn: Callable[[Any], Any], item: Any) -> None:
         self.fn, self.item = fn, item
 
@@ -138,6 +143,8 @@ class _Here:
 
 
 class _Child:
+    elsewhere = True
+
     def __init__(self, fn: Callable[[Any], Any], item: Any) -> None:
         read, write = os.pipe()
         try:

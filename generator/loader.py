@@ -15,7 +15,7 @@ from typing import Any
 from urllib.parse import unquote
 
 from . import lines, parse, swagger2
-from .diagnostics import Diagnostic, Location, Severity, error
+from .diagnostics import Diagnostic, Location, Severity, SpecError, error
 
 MAX_SPEC_BYTES = 64 * 1024 * 1024
 MAX_STRING_CHARS = 1_000_000
@@ -185,12 +185,12 @@ def _is_json(path: str) -> bool:
     return path.endswith(".json")
 
 
-def _parse(path: str, text: str, shown: str) -> tuple[Any, list[Diagnostic]]:
+def _parse(path: str, text: str, shown: str, unchecked: bool = False) -> tuple[Any, list[Diagnostic]]:
     try:
         if _is_json(path):
             data, duplicates = parse.parse_json(text)
         else:
-            data, duplicates = parse.parse_yaml(text, alias_budget=_node_budget(text))
+            data, duplicates = parse.parse_yaml(text, alias_budget=_node_budget(text), unchecked=unchecked)
     except parse.ParseFailure as exc:
         raise error(exc.code, exc.message, Location(shown, "", exc.line, exc.col)) from None
     diags = [
@@ -314,8 +314,37 @@ def ref_file(ref: str, base_file: str) -> str:
     return os.path.normpath(os.path.join(os.path.dirname(base_file), unquote(target)))
 
 
-def load(path: str, limits: Limits = DEFAULT_LIMITS) -> Document:
-    """Read the spec at `path` and every file its `$ref`s reach."""
+@dataclass(frozen=True, slots=True)
+class RootCheck:
+    """The check a load with `unchecked_root` skips, made by the caller meanwhile (a load that
+    runs in another process, see pipeline.py): whether yaml-rs reads the root file as yaml12
+    does (`parse.may_differ`, ~25 ms on the OpenAI spec), and the text it was made on."""
+
+    text: str | None
+    """The root file's text, None if it cannot be read (`load` says why)."""
+    fast: bool
+    """Whether yaml-rs reads that text as yaml12 does: if not, the unchecked load is not used."""
+
+    @classmethod
+    def of(cls, path: str, limits: Limits = DEFAULT_LIMITS) -> RootCheck | None:
+        """The check for the spec at `path`; None for a JSON root, which needs none."""
+        if _is_json(path):
+            return None
+        try:
+            text = _read(os.path.abspath(path), path, None, limits)
+        except SpecError:
+            return cls(None, False)
+        return cls(text, not parse.may_differ(text))
+
+    def holds(self, document: Document) -> bool:
+        """Whether `document`, loaded with `unchecked_root`, is what `load` gives: its root text
+        is the one checked (not changed in between) and yaml-rs reads it as yaml12 does."""
+        return self.fast and document.texts.get(document.root) == self.text
+
+
+def load(path: str, limits: Limits = DEFAULT_LIMITS, *, unchecked_root: bool = False) -> Document:
+    """Read the spec at `path` and every file its `$ref`s reach. `unchecked_root`: the root file,
+    if YAML, is read by yaml-rs without `RootCheck`'s check, which the caller makes."""
     root = os.path.abspath(path)
     doc = Document(root=root, trees={}, texts={}, display={})
     queue: list[tuple[str, Location | None]] = [(root, None)]
@@ -327,7 +356,7 @@ def load(path: str, limits: Limits = DEFAULT_LIMITS) -> Document:
         doc.display[file] = shown
         text = _read(file, shown, referrer, limits)
         doc.texts[file] = text
-        tree, diags = _parse(file, text, shown)
+        tree, diags = _parse(file, text, shown, unchecked=unchecked_root and file == root)
         doc.trees[file] = tree
         if not _is_json(file):
             doc.printable.add(file)

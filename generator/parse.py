@@ -63,8 +63,10 @@ def parse_json(text: str) -> tuple[Any, Duplicates]:
     return data, _json_duplicates(text) if duplicated else []
 
 
-def parse_yaml(text: str, *, alias_budget: int) -> tuple[Any, Duplicates]:
-    """A YAML file: JSON text by `json`, the rest by yaml-rs where it agrees with yaml12, else PyYAML."""
+def parse_yaml(text: str, *, alias_budget: int, unchecked: bool = False) -> tuple[Any, Duplicates]:
+    """A YAML file: JSON text by `json`, the rest by yaml-rs where it agrees with yaml12, else PyYAML.
+    `unchecked`: yaml-rs reads the text without `may_differ`'s check, which the caller makes
+    (elsewhere, meanwhile); where it finds the text may differ, the result must not be used."""
     if text.lstrip()[:1] == "{" and not has_unprintable(text):
         try:
             data, duplicated = _json(text, strict=True)
@@ -73,7 +75,7 @@ def parse_yaml(text: str, *, alias_budget: int) -> tuple[Any, Duplicates]:
         except (json.JSONDecodeError, _Fallback):
             pass  # YAML flow syntax, or JSON that YAML reads differently: parse it as YAML
     try:
-        return _fast_yaml(text, alias_budget), []
+        return _fast_yaml(text, alias_budget, unchecked), []
     except _Fallback:
         return _pyyaml(text)
 
@@ -164,10 +166,10 @@ _NOT_ANCHOR_NAME = frozenset(["", " ", "\t", "\r", "\n", "[", "]", "{", "}", ","
 _LOCATION = re.compile(r"at line (\d+), column (\d+)")
 
 
-def _fast_yaml(text: str, alias_budget: int) -> Any:
+def _fast_yaml(text: str, alias_budget: int, unchecked: bool = False) -> Any:
     import yaml_rs  # here, not on import: a JSON spec never needs it (~5-15 ms)
 
-    if _may_differ(text):
+    if not unchecked and may_differ(text):
         raise _Fallback
     limits = yaml_rs.AliasLimits(max_total_replayed_events=alias_budget, max_replay_stack_depth=MAX_DEPTH)
     try:
@@ -194,7 +196,9 @@ def _refuse_hostile(message: str) -> None:
         raise ParseFailure("nesting-too-deep", TOO_DEEP, line, col)
 
 
-def _may_differ(text: str) -> bool:
+def may_differ(text: str) -> bool:
+    """Whether yaml-rs may read `text` otherwise than yaml12 does (PyYAML reads it then): a
+    character YAML forbids, a tag, or a number YAML 1.1 and 1.2 spell differently."""
     if has_unprintable(text) or _starts_node(text, "!"):
         return True
     for pattern in (_UNDERSCORE, _PREFIX, _INF_NAN):

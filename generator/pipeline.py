@@ -51,19 +51,23 @@ def build(spec: str, *, package: str | None = None, targets: tuple[str, ...] = (
     output tree that each target's files are put into once rendered (see write.begin_first_write).
     No `renames`: none. `pagination_at`: where the config sets each pagination, for errors."""
     from .forkmap import begun, fork_map
-    from .loader import Document
+    from .loader import Document, RootCheck, load
 
     # The spec is read and parsed in a child process while this one imports the stages after the
     # load, Jinja included (which each target's process would import otherwise): on the OpenAI
-    # spec, ~70 ms of imports during a load of ~50 ms (JSON) to ~120 ms (YAML).
+    # spec, ~70 ms of imports during a load of ~50 ms (JSON) to ~120 ms (YAML). A YAML root is
+    # parsed there without the check that yaml-rs reads it as yaml12 does, made here meanwhile.
     with begun(_load, (spec, limits, os.getpid())) as loading:
         from . import render  # imported for its imports (Jinja, pyformat)
         from .normalize import normalize
         from .plan import PlanOptions
         from .renames import NO_RENAMES
 
-        loaded = loading.result()
-    document = loaded if isinstance(loaded, Document) else Document.received(loaded)
+        check = RootCheck.of(spec, limits) if loading.elsewhere else None
+        loaded = loading.result() if check is None or check.fast else None
+    document = None if loaded is None else loaded if isinstance(loaded, Document) else Document.received(loaded)
+    if document is None or (check is not None and not check.holds(document)):
+        document = load(spec, limits)  # a text yaml-rs may read otherwise, or one changed meanwhile: read it here
     normalized = normalize(document, package=package, pagination=pagination, renames=renames or NO_RENAMES,
                            pagination_at=pagination_at, lines=False)
     # What follows normalize shares nothing but its result: each target, and the warnings' lines.
@@ -178,10 +182,11 @@ def _in_order(groups: list[tuple[int, dict[str, str] | SpecError, list[Any]]]) -
 
 
 def _load(where: tuple[str, Limits, int]) -> Document | tuple[bytes, Document]:
-    """`load`, sent as `Document.sendable` where it runs in a process other than the caller's
-    (its pid last)."""
+    """`load`; where it runs in a process other than the caller's (its pid last), without the
+    root's check (`RootCheck`, which the caller makes), sent as `Document.sendable`."""
     from .loader import load
 
     spec, limits, caller = where
-    document = load(spec, limits)
-    return document if os.getpid() == caller else document.sendable()
+    if os.getpid() == caller:
+        return load(spec, limits)
+    return load(spec, limits, unchecked_root=True).sendable()

@@ -328,7 +328,8 @@ def test_a_spec_loaded_in_a_child_is_the_spec_loaded_here(monkeypatch: pytest.Mo
     from generator import loader
 
     load, loaded_by = loader.load, tmp_path / "loaded-by"
-    monkeypatch.setattr(loader, "load", lambda *args: loaded_by.write_text(str(os.getpid())) and load(*args))
+    monkeypatch.setattr(loader, "load",
+                        lambda *args, **kwargs: loaded_by.write_text(str(os.getpid())) and load(*args, **kwargs))
     forked = build(path)
     assert int(loaded_by.read_text()) != os.getpid()
     for name in ("root", "trees", "texts", "display", "diagnostics", "moved", "printable"):
@@ -338,6 +339,41 @@ def test_a_spec_loaded_in_a_child_is_the_spec_loaded_here(monkeypatch: pytest.Mo
     assert forked.diagnostics == serial.diagnostics
     codes = {d.code: d.location for d in forked.diagnostics}
     assert codes["duplicate-key"].file.endswith("defs.yaml") and codes["duplicate-key"].line == 6
+
+
+ODD_NUMBERS = """\
+openapi: 3.1.0
+info: {title: Counts, version: "1"}
+paths: {}
+components:
+  schemas:
+    Count:
+      type: object
+      properties:
+        n: {type: string, default: 1_000, description: YAML 1.2 reads 1_000 as text}
+"""
+
+
+@pytest.mark.parametrize("changed", [False, True])
+def test_a_yaml_root_loaded_unchecked_is_read_again_where_the_check_fails(
+        monkeypatch: pytest.MonkeyPatch, tmp_path: Path, changed: bool) -> None:
+    """The child reads a YAML root with yaml-rs, unchecked; the check made here meanwhile
+    (loader.RootCheck) finds that yaml-rs reads `1_000` otherwise than yaml12 (a number, not
+    text), or that the file changed between the two reads: the spec is read again here."""
+    from generator import loader
+
+    path = tmp_path / "spec.yaml"
+    path.write_text(ODD_NUMBERS)
+    monkeypatch.setattr(forkmap, "can_fork", lambda: False)
+    serial = build(str(path))
+    monkeypatch.setattr(forkmap, "can_fork", lambda: True)
+    if changed:  # the text checked here, which passes, is not the one the child read
+        saved = ODD_NUMBERS.replace("1_000", "'1_000'")
+        monkeypatch.setattr(loader.RootCheck, "of", classmethod(lambda cls, *args: cls(saved, True)))
+    forked = build(str(path))
+    assert forked.document.trees == serial.document.trees
+    assert forked.document.trees[str(path)]["components"]["schemas"]["Count"]["properties"]["n"]["default"] == "1_000"
+    assert list(forked.files.items()) == list(serial.files.items())
 
 
 @pytest.mark.parametrize("spec", ["openai-batches.yaml", "petstore.yaml"])
