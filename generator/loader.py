@@ -185,7 +185,7 @@ def _is_json(path: str) -> bool:
     return path.endswith(".json")
 
 
-def _parse(path: str, text: str, shown: str, unchecked: bool = False) -> tuple[Any, list[Diagnostic]]:
+def _parse(path: str, text: str, shown: str, *, unchecked: bool = False) -> tuple[Any, list[Diagnostic]]:
     try:
         if _is_json(path):
             data, duplicates = parse.parse_json(text)
@@ -328,10 +328,11 @@ class RootCheck:
     @classmethod
     def of(cls, path: str, limits: Limits = DEFAULT_LIMITS) -> RootCheck | None:
         """The check for the spec at `path`; None for a JSON root, which needs none."""
-        if _is_json(path):
+        root = os.path.abspath(path)
+        if _is_json(root):
             return None
         try:
-            text = _read(os.path.abspath(path), path, None, limits)
+            text = _read(root, path, None, limits)
         except SpecError:
             return cls(None, False)
         return cls(text, not parse.may_differ(text))

@@ -75,7 +75,7 @@ def parse_yaml(text: str, *, alias_budget: int, unchecked: bool = False) -> tupl
         except (json.JSONDecodeError, _Fallback):
             pass  # YAML flow syntax, or JSON that YAML reads differently: parse it as YAML
     try:
-        return _fast_yaml(text, alias_budget, unchecked), []
+        return _fast_yaml(text, alias_budget, unchecked=unchecked), []
     except _Fallback:
         return _pyyaml(text)
 
@@ -166,7 +166,7 @@ _NOT_ANCHOR_NAME = frozenset(["", " ", "\t", "\r", "\n", "[", "]", "{", "}", ","
 _LOCATION = re.compile(r"at line (\d+), column (\d+)")
 
 
-def _fast_yaml(text: str, alias_budget: int, unchecked: bool = False) -> Any:
+def _fast_yaml(text: str, alias_budget: int, *, unchecked: bool = False) -> Any:
     import yaml_rs  # here, not on import: a JSON spec never needs it (~5-15 ms)
 
     if not unchecked and may_differ(text):

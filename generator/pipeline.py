@@ -10,7 +10,8 @@ from __future__ import annotations
 import functools
 import os
 import warnings
-from collections.abc import Mapping
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -21,9 +22,10 @@ if TYPE_CHECKING:
     from . import ir
     from .config import Job
     from .diagnostics import Diagnostic, Location
-    from .loader import Document
+    from .forkmap import Pending
+    from .loader import Document, RootCheck
     from .renames import Renames
-    from .plan import PlanOptions
+    from .plan import OutputFile, PlanOptions
     from .write import FirstWrite
 
 
@@ -50,24 +52,18 @@ def build(spec: str, *, package: str | None = None, targets: tuple[str, ...] = (
     """Everything a spec generates, in memory: nothing is written, but for `first_write`, a new
     output tree that each target's files are put into once rendered (see write.begin_first_write).
     No `renames`: none. `pagination_at`: where the config sets each pagination, for errors."""
-    from .forkmap import begun, fork_map
-    from .loader import Document, RootCheck, load
+    from .forkmap import fork_map
 
     # The spec is read and parsed in a child process while this one imports the stages after the
     # load, Jinja included (which each target's process would import otherwise): on the OpenAI
-    # spec, ~70 ms of imports during a load of ~50 ms (JSON) to ~120 ms (YAML). A YAML root is
-    # parsed there without the check that yaml-rs reads it as yaml12 does, made here meanwhile.
-    with begun(_load, (spec, limits, os.getpid())) as loading:
+    # spec, ~70 ms of imports during a load of ~50 ms (JSON) to ~120 ms (YAML).
+    with _loading(spec, limits) as loaded:
         from . import render  # imported for its imports (Jinja, pyformat)
         from .normalize import normalize
         from .plan import PlanOptions
         from .renames import NO_RENAMES
 
-        check = RootCheck.of(spec, limits) if loading.elsewhere else None
-        loaded = loading.result() if check is None or check.fast else None
-    document = None if loaded is None else loaded if isinstance(loaded, Document) else Document.received(loaded)
-    if document is None or (check is not None and not check.holds(document)):
-        document = load(spec, limits)  # a text yaml-rs may read otherwise, or one changed meanwhile: read it here
+        document = loaded()
     normalized = normalize(document, package=package, pagination=pagination, renames=renames or NO_RENAMES,
                            pagination_at=pagination_at, lines=False)
     # What follows normalize shares nothing but its result: each target, and the warnings' lines.
@@ -88,9 +84,17 @@ def build(spec: str, *, package: str | None = None, targets: tuple[str, ...] = (
     results = {piece: result for piece, result in (*zip(pieces[0], here), *zip(pieces[1], there)) if piece != _SDK}
     if first_write is not None and not (here[-1] and there[-1]):
         first_write.give_up()  # a put failed: `write` writes every file the usual way
-    if sdk:
-        results[_SDK] = _in_order(here[len(pieces[0]) - 1] + there[len(pieces[1]) - 1])
-    files = {path: text for target in targets for path, text in results[target].items()}
+    if sdk:  # each process's groups, back in their order
+        results[_SDK] = sorted(here[len(pieces[0]) - 1] + there[len(pieces[1]) - 1], key=lambda group: group[0])
+    # The files, the warnings and the first error as one process rendering in order gives them.
+    files: dict[str, str] = {}
+    for target in targets:
+        for _, rendered, caught in results[target]:
+            for message, category, filename, lineno in caught:
+                warnings.warn_explicit(message, category, filename, lineno)
+            if isinstance(rendered, SpecError):
+                raise rendered
+            files.update(rendered)
     return Build(normalized.api, files, results[_LINES], document)
 
 
@@ -121,14 +125,14 @@ class _Sdk:
 
 def _after_normalize(normalized: ir.Normalized, document: Document, options: PlanOptions, templates: tuple[str, ...],
                      first_write: FirstWrite | None, sdk: _Sdk | None, pieces: tuple[str, ...]) -> list[Any]:
-    """Each piece's result, in order: a target's files; (`_LINES`) the placed diagnostics; or
-    (`_SDK`) the groups of the SDK's files this process took (see `_rendered_group`). Then
-    whether every put into `first_write` succeeded. Files go into `first_write` from the
-    process that rendered them: writing them costs each process the time the other would
-    otherwise wait for it. A put that fails (a full disk) does not fail the build: the run's
-    warnings are printed before its write says what is wrong, as for any write."""
+    """Each piece's result, in order: (`_LINES`) the placed diagnostics; else the parts of the
+    target this process rendered, each as `_rendered` gives it: a target's one part, or
+    (`_SDK`) the groups of the SDK's files it took. Then whether every put into `first_write`
+    succeeded. Files go into `first_write` from the process that rendered them: writing them
+    costs each process the time the other would otherwise wait for it. A put that fails (a full
+    disk) does not fail the build: the run's warnings are printed before its write says what is
+    wrong, as for any write."""
     from .plan import plan
-    from .render import render
 
     results: list[Any] = []
     put_all = True
@@ -137,14 +141,14 @@ def _after_normalize(normalized: ir.Normalized, document: Document, options: Pla
             results.append(document.placed(normalized.diagnostics))
             continue
         if piece == _SDK and sdk is not None:
-            taken = []
+            parts = []
             while (group := sdk.tickets.take()) is not None:
-                taken.append(_rendered_group(sdk, group, templates))
-            results.append(taken)
-            files = {path: text for _, rendered, _ in taken if isinstance(rendered, dict) for path, text in rendered.items()}
+                start, end = sdk.groups[group]
+                parts.append(_rendered(group, [f for item in sdk.items[start:end] for f in item()], templates))
         else:
-            files = render(plan(normalized.api, (piece,), options), templates)
-            results.append(files)
+            parts = [_rendered(0, plan(normalized.api, (piece,), options), templates)]
+        results.append(parts)
+        files = {path: text for _, rendered, _ in parts if isinstance(rendered, dict) for path, text in rendered.items()}
         if first_write is not None and files:
             try:
                 first_write.put(files)
@@ -153,40 +157,62 @@ def _after_normalize(normalized: ir.Normalized, document: Document, options: Pla
     return [*results, put_all]
 
 
-def _rendered_group(sdk: _Sdk, group: int, templates: tuple[str, ...]) -> tuple[int, dict[str, str] | SpecError, list[Any]]:
-    """(group, its files or the error that stopped them, the warnings they gave), the warnings
-    and the error kept for `_in_order`: groups are taken in no set order, by either process."""
+def _rendered(part: int, planned: list[OutputFile], templates: tuple[str, ...]) -> tuple[int, dict[str, str] | SpecError, list[Any]]:
+    """(part, its files or the error that stopped them, the warnings they gave): `build` gives
+    the warnings and the first error in the order of the targets and of the SDK's groups, which
+    are taken in no set order, by either process."""
     from .render import render
 
-    start, end = sdk.groups[group]
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         try:
-            rendered: dict[str, str] | SpecError = render([f for item in sdk.items[start:end] for f in item()], templates)
-        except SpecError as exc:  # a user's template: the first group in plan order that fails is the one said
+            rendered: dict[str, str] | SpecError = render(planned, templates)
+        except SpecError as exc:  # a user's template
             rendered = exc
-    return group, rendered, [(w.message, w.category, w.filename, w.lineno) for w in caught]
+    return part, rendered, [(w.message, w.category, w.filename, w.lineno) for w in caught]
 
 
-def _in_order(groups: list[tuple[int, dict[str, str] | SpecError, list[Any]]]) -> dict[str, str]:
-    """The SDK's files as one process renders them: the groups' files, warnings and first error
-    in plan order."""
-    files: dict[str, str] = {}
-    for _, rendered, caught in sorted(groups, key=lambda g: g[0]):
-        for message, category, filename, lineno in caught:
-            warnings.warn_explicit(message, category, filename, lineno)
-        if isinstance(rendered, SpecError):
-            raise rendered
-        files.update(rendered)
-    return files
+@contextmanager
+def _loading(spec: str, limits: Limits) -> Iterator[Callable[[], Document]]:
+    """The spec's load, begun in a child process (see `forkmap.begun`); its document when called.
+    A YAML root is parsed there without the check that yaml-rs reads it as yaml12 does
+    (`loader.RootCheck`), made here meanwhile. Where the check fails (rare), a load that checks
+    is begun instead, there too; where the root changed in between, or the unchecked load
+    failed, the spec is read again here, which gives the usual load's error."""
+    from .forkmap import begun
+    from .loader import RootCheck
+
+    with begun(_load, (spec, limits, os.getpid(), True)) as unchecked:
+        check = RootCheck.of(spec, limits) if unchecked.elsewhere else None
+        if check is None or check.fast:
+            yield functools.partial(_document, unchecked, check, spec, limits)
+            return
+        unchecked.stop()
+    with begun(_load, (spec, limits, os.getpid(), False)) as checked:
+        yield functools.partial(_document, checked, None, spec, limits)
 
 
-def _load(where: tuple[str, Limits, int]) -> Document | tuple[bytes, Document]:
-    """`load`; where it runs in a process other than the caller's (its pid last), without the
-    root's check (`RootCheck`, which the caller makes), sent as `Document.sendable`."""
+def _document(loading: Pending[Document | tuple[bytes, Document]], check: RootCheck | None, spec: str,
+              limits: Limits) -> Document:
+    from .loader import Document, load
+
+    try:
+        loaded = loading.result()
+    except SpecError:
+        if check is None:
+            raise
+        return load(spec, limits)  # read unchecked, perhaps a text saved since: the usual load says what is wrong
+    document = loaded if isinstance(loaded, Document) else Document.received(loaded)
+    return document if check is None or check.holds(document) else load(spec, limits)
+
+
+def _load(where: tuple[str, Limits, int, bool]) -> Document | tuple[bytes, Document]:
+    """`load`; where it runs in a process other than the caller's (its pid), sent as
+    `Document.sendable`, and if `unchecked` (last) without the root's check, which the caller
+    makes (`RootCheck`)."""
     from .loader import load
 
-    spec, limits, caller = where
+    spec, limits, caller, unchecked = where
     if os.getpid() == caller:
         return load(spec, limits)
-    return load(spec, limits, unchecked_root=True).sendable()
+    return load(spec, limits, unchecked_root=unchecked).sendable()

@@ -58,16 +58,23 @@ class _Core12:
         seen: set[str] = set()
         for key_node, _ in node.value:
             if isinstance(key_node, yaml.ScalarNode) and key_node.tag != "tag:yaml.org,2002:merge":
-                value, mark = construct(key_node, deep=deep), key_node.start_mark
-                if isinstance(value, bytes):  # as the load refuses a `!!binary` value (loader._not_json)
-                    raise ParseFailure("not-json", "a `!!binary` key is not JSON: an OpenAPI document's keys are strings",
-                                       mark.line + 1, mark.column + 1)
-                key = key_to_str(value)
+                key = self._key(key_node, deep)
                 if key in seen:
+                    mark = key_node.start_mark
                     self.duplicate_keys.append((key, mark.line + 1, mark.column + 1))
                 seen.add(key)
         self.flatten_mapping(node)  # type: ignore[attr-defined]  # YAML merge keys (`<<`)
-        return {key_to_str(construct(k, deep=deep)): construct(v, deep=deep) for k, v in node.value}
+        return {self._key(k, deep): construct(v, deep=deep) for k, v in node.value}
+
+    def _key(self, node: yaml.Node, deep: bool) -> str:
+        """A key as a string; a `!!binary` one is refused at its line, as the load refuses a
+        `!!binary` value (loader._not_json)."""
+        value = self.construct_object(node, deep=deep)  # type: ignore[attr-defined]
+        if isinstance(value, bytes):
+            mark = node.start_mark
+            raise ParseFailure("not-json", "a `!!binary` key is not JSON: mapping keys are strings", mark.line + 1,
+                               mark.column + 1)
+        return key_to_str(value)
 
 
 class Loader(_Core12, _BaseLoader):  # type: ignore[misc]

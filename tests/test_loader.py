@@ -209,19 +209,20 @@ def test_a_yaml_value_json_has_not_is_an_error_at_its_line(tmp_path: Path, value
     assert (diagnostic.location.pointer, diagnostic.location.line) == (pointer, 7)
 
 
-def test_a_binary_key_is_an_error_at_its_line(tmp_path: Path) -> None:
-    path = _write(tmp_path / "spec.yaml", """
+@pytest.mark.parametrize("data,line,col", [("\n      !!binary aGVsbG8=: 1", 5, 3), (" {<<: {!!binary aGVsbG8=: 1}}", 4, 15)])
+def test_a_binary_key_is_an_error_at_its_line(tmp_path: Path, data: str, line: int, col: int) -> None:
+    """Merged in (`<<`) too."""
+    path = _write(tmp_path / "spec.yaml", f"""
     openapi: 3.1.0
-    info: {title: A, version: "1"}
-    paths: {}
-    x-data:
-      !!binary aGVsbG8=: 1
+    info: {{title: A, version: "1"}}
+    paths: {{}}
+    x-data:{data}
     """)
     with pytest.raises(SpecError) as caught:
         load(str(path))
     diagnostic = caught.value.diagnostic
     assert diagnostic.code == "not-json" and "`!!binary` key" in diagnostic.message
-    assert (diagnostic.location.line, diagnostic.location.col) == (5, 3)
+    assert (diagnostic.location.line, diagnostic.location.col) == (line, col)
 
 
 def test_a_referenced_file_that_is_a_yaml_value_json_has_not_is_an_error(tmp_path: Path) -> None:
