@@ -29,6 +29,12 @@ from generator.loader import load  # noqa: E402
 
 DEFAULT_SPEC = REPO.parent / "shared" / "specs" / "openai" / "openapi-2026-08-21.yaml"
 PACKAGE = "bench_sdk"
+YARDSTICK = "x = 0\nfor i in range(3_000_000):\n    x += i\n"
+YARDSTICK_CASE = "yardstick: a 3M-step Python loop"
+"""The machine's speed at each run, in a process of its own: on a shared machine a slow spell
+shows here as in every other case, so runs of different days (or a figure off its usual) can
+be told apart from a change in specloom."""
+
 IMPORT_SNIPPET = """
 import importlib, json, sys, time
 started = time.perf_counter()
@@ -143,6 +149,7 @@ def generate_cases(specs: dict[str, Path], work: Path, runs: int) -> dict[str, C
         if primed.returncode != 0:
             raise SystemExit(f"specloom failed on {specs[kind]}: {primed.stderr.strip()[-2000:]}")
     for run in range(runs):  # runs outermost: a slow minute on a shared machine hits every case alike
+        cases.setdefault(YARDSTICK_CASE, Case(YARDSTICK_CASE)).add(measure([sys.executable, "-c", YARDSTICK]))
         for kind, spec in specs.items():
             cases.setdefault(f"{kind} cold", Case(f"{kind} cold")).add(measure(specloom(spec, work / f"cold-{kind}-{run}")))
             if kind in warm_outs:

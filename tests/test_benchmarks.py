@@ -19,7 +19,8 @@ def test_benchmark_quick_run(tmp_path: Path) -> None:
     )
     assert result.returncode == 0, result.stderr[-2000:] + result.stdout[-2000:]
     report = json.loads(out.read_text())
-    assert {"yaml cold", "yaml warm", "json cold", "json warm", "2x cold", "4x cold", "import + Client()"} <= set(report["cases"])
+    assert {"yaml cold", "yaml warm", "json cold", "json warm", "2x cold", "4x cold", "import + Client()",
+            "yardstick: a 3M-step Python loop"} <= set(report["cases"])
     assert all(case["errors"] == [] and len(case["seconds"]) == 1 for case in report["cases"].values())
     assert set(report["scaling"]) == {"2x/1x time", "2x/1x memory", "4x/2x time", "4x/2x memory"}
     assert "| yaml cold | 1 |" in result.stdout
