@@ -76,9 +76,6 @@ class Pending(Protocol[R_co]):
 
     def result(self) -> R_co: ...
 
-    def stop(self) -> None:
-        """End the work where its result is not wanted (`begun` does on leaving; again, nothing)."""
-
 
 class Tickets:
     """The numbers in `order`, each handed to the first process that asks: work shared by this

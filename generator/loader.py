@@ -254,8 +254,8 @@ def _external_refs(tree: Any, budget: int, max_string_chars: int = MAX_STRING_CH
     YAML aliases make one node appear in many places, or inside itself: the walk counts every
     place it visits, and a tree that expands past `budget` nodes (an alias bomb, or a recursive
     alias) or past `parse.MAX_DEPTH` levels is refused before any later stage walks it, and so is
-    a value JSON has not (`_not_json`). A node's
-    path is kept as a chain of (parent, key) and joined into a pointer only for a `$ref`.
+    a value JSON has not (`_not_json`). A node's path is kept as a chain of (parent, key) and
+    joined into a pointer only for a `$ref`.
     """
     found: list[tuple[str, str]] = []
     budget -= 1  # the root; every other node is counted with its parent's size

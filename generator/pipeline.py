@@ -176,9 +176,9 @@ def _rendered(part: int, planned: list[OutputFile], templates: tuple[str, ...]) 
 def _loading(spec: str, limits: Limits) -> Iterator[Callable[[], Document]]:
     """The spec's load, begun in a child process (see `forkmap.begun`); its document when called.
     A YAML root is parsed there without the check that yaml-rs reads it as yaml12 does
-    (`loader.RootCheck`), made here meanwhile. Where the check fails (rare), a load that checks
-    is begun instead, there too; where the root changed in between, or the unchecked load
-    failed, the spec is read again here, which gives the usual load's error."""
+    (`loader.RootCheck`), made here meanwhile. Where the check fails (rare), that child is ended
+    and a load that checks is begun instead, there too; where the root changed in between, or
+    the unchecked load failed, the spec is read again here, which gives the usual load's error."""
     from .forkmap import begun
     from .loader import RootCheck
 
@@ -187,7 +187,6 @@ def _loading(spec: str, limits: Limits) -> Iterator[Callable[[], Document]]:
         if check is None or check.fast:
             yield functools.partial(_document, unchecked, check, spec, limits)
             return
-        unchecked.stop()
     with begun(_load, (spec, limits, os.getpid(), False)) as checked:
         yield functools.partial(_document, checked, None, spec, limits)
 
