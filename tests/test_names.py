@@ -9,6 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from generator.names import (
+    DeferredNameAllocator,
     RESERVED_CLASS_NAMES,
     RESERVED_FIELD_NAMES,
     RESERVED_FILE_STEMS,
@@ -331,3 +332,18 @@ def test_module_name_is_a_safe_file_stem(raw: str) -> None:
     assert name == name.lower()
     assert name not in RESERVED_FILE_STEMS
     assert name != "__init__"
+
+
+def test_deferred_allocator_finds_its_reserved_names_once_and_only_when_asked():
+    calls: list[int] = []
+
+    def reserved() -> list[str]:
+        calls.append(1)
+        return ["Foo"]
+
+    names = DeferredNameAllocator(reserved)
+    assert calls == []  # a scope that names nothing never walks its schema
+    assert names.allocate("Foo") == "Foo2"
+    assert names.taken("FOO") and names.allocate("Bar") == "Bar"
+    assert calls == [1]
+    assert DeferredNameAllocator(lambda: ["x"]).claim([("a", "X")], {"a": "X"}) == {"a": None}

@@ -9,7 +9,7 @@ from typing import Any
 from .. import ir
 from ..diagnostics import Diagnostic, Location, Severity, error
 from ..loader import Document, chain_pointer
-from ..names import NameAllocator, class_name, module_name, package_name
+from ..names import DeferredNameAllocator, NameAllocator, class_name, module_name, package_name
 from .refs import Node, Resolver
 from .modules import assign_homes
 from .operations import Operations
@@ -122,8 +122,11 @@ def _allocate(components: list[tuple[str, Node]], modules: NameAllocator, rename
 def _schema_module(converter: Converter, resolver: Resolver, key: str, node: Node,
                    refs: dict[str, tuple[str, ir.ModelRef]], renames: Mapping[str, Rename]) -> ir.SchemaModule:
     ref = refs[f"{node.file}{node.pointer}"][1]
-    reserved = {ref.name, *(refs[k][1].name for k in _referenced_components(resolver, node, refs))}
-    scope = ModuleScope(ref.module, NameAllocator([*reserved, *RESERVED_INLINE_NAMES]), self_ref=ref)
+
+    def reserved() -> tuple[str, ...]:
+        return ref.name, *(refs[k][1].name for k in _referenced_components(resolver, node, refs)), *RESERVED_INLINE_NAMES
+
+    scope = ModuleScope(ref.module, DeferredNameAllocator(reserved), self_ref=ref)
     primary = converter.component(node, ref, scope, renames)
     schema = node.value if isinstance(node.value, dict) else {}
     example, has_example = _example(schema)

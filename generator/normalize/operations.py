@@ -13,7 +13,7 @@ from .. import ir
 from ..conform import coerce_default, fits
 from ..diagnostics import Diagnostic, Severity
 from ..loader import join_pointer
-from ..names import NameAllocator, class_name, field_name, module_name, snake_case
+from ..names import DeferredNameAllocator, NameAllocator, class_name, field_name, module_name, snake_case
 from .refs import Node, Resolver
 from .schemas import Converter, ModuleScope, RESERVED_INLINE_NAMES
 
@@ -65,9 +65,11 @@ class Operations:
             self.warn("missing-operation-id", f"{method.upper()} {path} has no operationId; named {name!r}", node)
         elif name != field_name(base):
             self.warn("duplicate-operation-id", f"operationId {operation_id!r} is used more than once; this one is named {name!r}", node)
-        reserved = {*self.reserved_for(node), *self.reserved_for(item), *RESERVED_INLINE_NAMES}
+        def reserved() -> tuple[str, ...]:
+            return *self.reserved_for(node), *self.reserved_for(item), *RESERVED_INLINE_NAMES
+
         # Allocated up front: inline models refer to their module by name as they are built.
-        scope = ModuleScope(self.modules.allocate(module_name(name)), NameAllocator(reserved))
+        scope = ModuleScope(self.modules.allocate(module_name(name)), DeferredNameAllocator(reserved))
         hint = class_name(name)
         params = self._parameters(path, item, node, scope, hint)
         body = self._body(node, scope, hint)
