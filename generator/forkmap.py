@@ -179,8 +179,7 @@ class _Child:
         if not data or status != 0:  # it writes its whole result, then exits with 0
             raise RuntimeError(f"a worker process ended without a result (wait status {status})")
         ok, value, caught = pickle.loads(data)
-        for message, category, filename, lineno in caught:
-            warnings.warn_explicit(message, category, filename, lineno)
+        replay(caught)
         if not ok:
             raise value
         return value
@@ -199,6 +198,23 @@ class _Child:
             self.pid = 0
 
 
+def recorded(caught: Sequence[warnings.WarningMessage]) -> list[tuple[Any, ...]]:
+    """Warnings caught with `warnings.catch_warnings(record=True)`, as `replay` takes them (and
+    pickle sends them): the message, its category, and the file and line that gave it."""
+    return [(w.message, w.category, w.filename, w.lineno) for w in caught]
+
+
+def replay(caught: Sequence[tuple[Any, ...]]) -> None:
+    """Give here the warnings `recorded` elsewhere, each as from the module that gave it (found
+    by its file), so that a filter naming that module (`-W ignore:::generator.render`) applies
+    as it would have there."""
+    if not caught:
+        return
+    modules = {getattr(m, "__file__", None): name for name, m in list(sys.modules.items())}
+    for message, category, filename, lineno in caught:
+        warnings.warn_explicit(message, category, filename, lineno, module=modules.get(filename))
+
+
 def _run(fn: Callable[[Any], Any], item: Any, out: int) -> None:
     """In the child: `fn(item)`, or what it raised, and the warnings it gave, written to `out`."""
     status = 1
@@ -211,8 +227,7 @@ def _run(fn: Callable[[Any], Any], item: Any, out: int) -> None:
             except BaseException as exc:  # handed to the parent, which raises it
                 ok, value = False, _portable(exc)
         try:
-            data = pickle.dumps((ok, value, [(w.message, w.category, w.filename, w.lineno) for w in caught]),
-                                pickle.HIGHEST_PROTOCOL)
+            data = pickle.dumps((ok, value, recorded(caught)), pickle.HIGHEST_PROTOCOL)
         except Exception as exc:
             data = pickle.dumps((False, RuntimeError(f"a worker's result could not be sent: {exc}"), []))
         with os.fdopen(out, "wb") as pipe:

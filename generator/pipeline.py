@@ -52,7 +52,7 @@ def build(spec: str, *, package: str | None = None, targets: tuple[str, ...] = (
     """Everything a spec generates, in memory: nothing is written, but for `first_write`, a new
     output tree that each target's files are put into once rendered (see write.begin_first_write).
     No `renames`: none. `pagination_at`: where the config sets each pagination, for errors."""
-    from .forkmap import fork_map
+    from .forkmap import fork_map, replay
 
     # The spec is read and parsed in a child process while this one imports the stages after the
     # load, Jinja included (which each target's process would import otherwise): on the OpenAI
@@ -90,8 +90,7 @@ def build(spec: str, *, package: str | None = None, targets: tuple[str, ...] = (
     files: dict[str, str] = {}
     for target in targets:
         for _, rendered, caught in results[target]:
-            for message, category, filename, lineno in caught:
-                warnings.warn_explicit(message, category, filename, lineno)
+            replay(caught)
             if isinstance(rendered, SpecError):
                 raise rendered
             files.update(rendered)
@@ -161,6 +160,7 @@ def _rendered(part: int, planned: list[OutputFile], templates: tuple[str, ...]) 
     """(part, its files or the error that stopped them, the warnings they gave): `build` gives
     the warnings and the first error in the order of the targets and of the SDK's groups, which
     are taken in no set order, by either process."""
+    from .forkmap import recorded
     from .render import render
 
     with warnings.catch_warnings(record=True) as caught:
@@ -169,7 +169,7 @@ def _rendered(part: int, planned: list[OutputFile], templates: tuple[str, ...]) 
             rendered: dict[str, str] | SpecError = render(planned, templates)
         except SpecError as exc:  # a user's template
             rendered = exc
-    return part, rendered, [(w.message, w.category, w.filename, w.lineno) for w in caught]
+    return part, rendered, recorded(caught)
 
 
 @contextmanager

@@ -201,6 +201,21 @@ def test_output_the_port_refuses_is_formatted_by_black_with_a_warning(monkeypatc
             assert format_python(text) == text, name
 
 
+def test_a_filter_on_the_render_module_hides_its_fallback_warnings(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """Warnings recorded while files render (in either process) are given again once the build
+    ends, as from the module that gave them: `-W ignore:::generator.render` hides them."""
+    def refuse(text: str) -> str:
+        raise Unsupported("test")
+
+    monkeypatch.setenv("SPECLOOM_CACHE_DIR", str(tmp_path))
+    monkeypatch.setattr(render_module, "format_module", refuse)
+    with warnings.catch_warnings(record=True) as seen:
+        warnings.simplefilter("always")
+        warnings.filterwarnings("ignore", module=r"generator\.render$")
+        build(str(REPO / "specs" / "petstore.yaml"), targets=("python",))
+    assert [str(w.message) for w in seen if w.category is FormatFallback] == []
+
+
 def test_black_results_are_cached_by_content(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     monkeypatch.setenv("SPECLOOM_CACHE_DIR", str(tmp_path / "cache"))
     source = "x  =  {'a':1}\n"
