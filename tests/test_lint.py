@@ -379,6 +379,25 @@ def test_validate_maps_errors_to_their_lines(tmp_path: Path) -> None:
     assert found["#/components/schemas/Thing/properties/size/default"].location.line == _line_of(spec, "default: big")
 
 
+def test_validate_says_once_that_a_value_is_outside_its_enum(tmp_path: Path) -> None:
+    """`type: 5` fails the meta-schema's `type: string` and its enum of type names: one error,
+    the enum's, which lists what is allowed; a value of the wrong type with no enum keeps its."""
+    spec = _write(tmp_path, """
+        openapi: 3.0.3
+        info: {title: Types, version: '1'}
+        paths: {}
+        components:
+          schemas:
+            A: {type: 5}
+            B: {type: string, nullable: 'no'}
+    """)
+    found = [(d.location.pointer, d.message) for d in _only(_lint(spec, validate=True), "spec-invalid")]
+    assert [(p, m.split(" [")[0]) for p, m in found] == [
+        ("#/components/schemas/A/type", "5 is not one of"),
+        ("#/components/schemas/B/nullable", "'no' is not of type 'boolean'"),
+    ]
+
+
 def test_validate_reports_document_structure_errors(tmp_path: Path) -> None:
     spec = _write(tmp_path, """
         openapi: 3.0.3

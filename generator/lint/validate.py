@@ -34,7 +34,7 @@ from openapi_spec_validator.validation.exceptions import ExtraParametersError, O
 from openapi_spec_validator.validation.keywords import SchemaValidator
 from openapi_spec_validator.validation.validators import SpecValidator
 
-from ..diagnostics import Diagnostic, Severity, SpecError
+from ..diagnostics import Diagnostic, Location, Severity, SpecError
 from ..loader import Document, join_pointer
 from ..normalize.refs import Node, Resolver
 from ..yaml12 import load_yaml
@@ -56,6 +56,8 @@ def validate_spec(doc: Document) -> list[Diagnostic]:
     resolver = Resolver(doc)
     found: list[Diagnostic] = []
     seen: set[Diagnostic] = set()
+    typed: set[Diagnostic] = set()  # errors of the `type` keyword
+    listed: set[Location] = set()  # where an `enum` keyword failed
     errors = validator.iter_errors()
     while True:
         try:
@@ -77,7 +79,14 @@ def validate_spec(doc: Document) -> list[Diagnostic]:
             if diagnostic not in seen:  # the meta-schema check may have found it too
                 seen.add(diagnostic)
                 found.append(diagnostic)
-    return found
+                if cause.validator == "enum":
+                    listed.add(diagnostic.location)
+                elif cause.validator == "type":
+                    typed.add(diagnostic)
+    # A value outside an enum of another type fails `type` as well (`type: 5`: "not of type
+    # 'string'" and "not one of ['array', …]"); the enum's error, which lists what is allowed,
+    # says it all.
+    return [d for d in found if not (d in typed and d.location in listed)]
 
 
 def _incomplete(doc: Document, why: str) -> Diagnostic:
