@@ -76,11 +76,26 @@ def remember(job: Job, spec_texts: dict[str, str], diagnostics: Iterable[str], m
     _forget_old(os.path.dirname(path))
 
 
+_SWEPT = ".swept"
+"""The end of the name of a file beside the records' folder (`runs.swept`), whose time says
+when `_forget_old` last looked through it."""
+
+
 def _forget_old(folder: str, days: int = 30) -> None:
     """Drop records not written for `days`: every output folder ever generated (each test run's
-    temporary ones too) gets one, and a stale record only costs its job one full run."""
-    cutoff = time.time() - days * 86400
+    temporary ones too) gets one, and a stale record only costs its job one full run. Once a
+    day at most: a folder of thousands of records takes milliseconds to look through."""
+    now = time.time()
+    stamp = folder.rstrip(os.sep) + _SWEPT
     try:
+        if now - os.stat(stamp).st_mtime < 86400:
+            return
+    except OSError:
+        pass  # never swept (or unreadable): sweep
+    cutoff = now - days * 86400
+    try:
+        with open(stamp, "w"):
+            pass
         with os.scandir(folder) as entries:
             old = [e.path for e in entries if e.name.endswith(".json") and e.stat().st_mtime < cutoff]
         for path in old:

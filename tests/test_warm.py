@@ -11,6 +11,7 @@ import json
 import os
 import subprocess
 import sys
+import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -342,3 +343,26 @@ def test_records_not_written_for_a_month_are_dropped(specloom: Specloom) -> None
     assert specloom.built()
     names = {p.name for p in runs.iterdir()}
     assert "old.json" not in names and "recent.json" in names and len(names) == 2, "and this run's record"
+
+
+def test_records_unused_for_a_month_are_looked_for_once_a_day(tmp_path: Path) -> None:
+    runs = tmp_path / "runs"
+    runs.mkdir()
+
+    def record(name: str, age_days: float) -> Path:
+        path = runs / f"{name}.json"
+        path.write_text("{}")
+        then = time.time() - age_days * 86400
+        os.utime(path, (then, then))
+        return path
+
+    old, fresh = record("old", 40), record("fresh", 2)
+    fingerprint._forget_old(str(runs))
+    assert not old.exists() and fresh.exists()
+    later = record("later", 40)
+    fingerprint._forget_old(str(runs))  # looked through today already: not again
+    assert later.exists()
+    yesterday = time.time() - 86400 - 60
+    os.utime(tmp_path / f"runs{fingerprint._SWEPT}", (yesterday, yesterday))
+    fingerprint._forget_old(str(runs))
+    assert not later.exists() and fresh.exists()
