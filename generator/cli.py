@@ -209,7 +209,7 @@ def _generate_jobs(args: argparse.Namespace, jobs: list[Job]) -> int:
         if isinstance(result, Recalled):
             written, removed, unchanged = 0, 0, result.files + 1  # the manifest is unchanged too
         else:
-            changes = write(job.output, result.files, first)
+            changes = write(job.output, result.files, first, result.digests)
             _remember(job, result, lines, changes.manifest)
             written, removed, unchanged = len(changes.written), len(changes.removed), len(changes.unchanged)
         if not args.quiet:

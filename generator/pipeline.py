@@ -36,6 +36,8 @@ class Build:
     diagnostics: tuple[Diagnostic, ...]
     document: Document
     """What the load read: every spec file's text, by absolute path (what a rerun checks)."""
+    digests: Mapping[str, str]
+    """Each file's `write.digest`, made by the process that rendered it (for the manifest)."""
 
 
 def build_job(job: Job, first_write: FirstWrite | None = None) -> Build:
@@ -88,13 +90,15 @@ def build(spec: str, *, package: str | None = None, targets: tuple[str, ...] = (
         results[_SDK] = sorted(here[len(pieces[0]) - 1] + there[len(pieces[1]) - 1], key=lambda group: group[0])
     # The files, the warnings and the first error as one process rendering in order gives them.
     files: dict[str, str] = {}
+    digests: dict[str, str] = {}
     for target in targets:
-        for _, rendered, caught in results[target]:
+        for _, rendered, caught, hashed in results[target]:
             replay(caught)
             if isinstance(rendered, SpecError):
                 raise rendered
             files.update(rendered)
-    return Build(normalized.api, files, results[_LINES], document)
+            digests.update(hashed)
+    return Build(normalized.api, files, results[_LINES], document, digests)
 
 
 _LINES = ""
@@ -147,7 +151,7 @@ def _after_normalize(normalized: ir.Normalized, document: Document, options: Pla
         else:
             parts = [_rendered(0, plan(normalized.api, (piece,), options), templates)]
         results.append(parts)
-        files = {path: text for _, rendered, _ in parts if isinstance(rendered, dict) for path, text in rendered.items()}
+        files = {path: text for _, rendered, _, _ in parts if isinstance(rendered, dict) for path, text in rendered.items()}
         if first_write is not None and files:
             try:
                 first_write.put(files)
@@ -156,12 +160,15 @@ def _after_normalize(normalized: ir.Normalized, document: Document, options: Pla
     return [*results, put_all]
 
 
-def _rendered(part: int, planned: list[OutputFile], templates: tuple[str, ...]) -> tuple[int, dict[str, str] | SpecError, list[Any]]:
-    """(part, its files or the error that stopped them, the warnings they gave): `build` gives
-    the warnings and the first error in the order of the targets and of the SDK's groups, which
-    are taken in no set order, by either process."""
+def _rendered(part: int, planned: list[OutputFile], templates: tuple[str, ...]) \
+        -> tuple[int, dict[str, str] | SpecError, list[Any], dict[str, str]]:
+    """(part, its files or the error that stopped them, the warnings they gave, the files'
+    digests): `build` gives the warnings and the first error in the order of the targets and of
+    the SDK's groups, which are taken in no set order, by either process. The digests, which
+    the manifest lists, are made here, where the work is shared, not once the build is done."""
     from .forkmap import recorded
     from .render import render
+    from .write import digest
 
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
@@ -169,7 +176,8 @@ def _rendered(part: int, planned: list[OutputFile], templates: tuple[str, ...]) 
             rendered: dict[str, str] | SpecError = render(planned, templates)
         except SpecError as exc:  # a user's template
             rendered = exc
-    return part, rendered, recorded(caught)
+    digests = {path: digest(text) for path, text in rendered.items()} if isinstance(rendered, dict) else {}
+    return part, rendered, recorded(caught), digests
 
 
 @contextmanager

@@ -66,8 +66,10 @@ def digest(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
-def manifest_text(files: dict[str, str]) -> str:
-    body = {"generator": "specloom", "files": {p: digest(t) for p, t in sorted(files.items())}}
+def manifest_text(files: Mapping[str, str], digests: Mapping[str, str] | None = None) -> str:
+    """The manifest of `files`. `digests`: those made already (`digest` of each file's text)."""
+    known = digests or {}
+    body = {"generator": "specloom", "files": {p: known.get(p) or digest(t) for p, t in sorted(files.items())}}
     return json.dumps(body, indent=2, sort_keys=True) + "\n"
 
 
@@ -156,11 +158,13 @@ def _read(path: str) -> str | None:
         return None
 
 
-def write(outdir: str, files: dict[str, str], begun: FirstWrite | None = None) -> Changes:
+def write(outdir: str, files: dict[str, str], begun: FirstWrite | None = None,
+          digests: Mapping[str, str] | None = None) -> Changes:
     """Make `outdir` hold `files` (plus the manifest): all of it, or, on any failure, none.
-    `begun`: the first write begun for `outdir`, which holds every file of `files` already."""
+    `begun`: the first write begun for `outdir`, which holds every file of `files` already.
+    `digests`: the files' digests, where made already."""
     recover(outdir)
-    files = {**files, MANIFEST: manifest_text(files)}
+    files = {**files, MANIFEST: manifest_text(files, digests)}
     if begun is not None and _BEGUN.get(begun.identity) == begun.tree:
         if not begun.failed and not os.path.lexists(outdir):
             return begun.commit(files)
