@@ -106,6 +106,10 @@ class Document:
     """(new prefix, old prefix) of root-file pointers that a conversion moved (Swagger 2.0)."""
     printable: set[str] = field(default_factory=set, repr=False)
     """Files whose text is known to hold no character YAML forbids (`parse.parse_yaml` read them)."""
+    refs: dict[str, dict[Any, Any]] = field(default_factory=dict, repr=False)
+    """Each file's `$ref` values, each with the place of a mapping that holds it (a path
+    chain, see `chain_pointer`): the load's walk meets them all, so normalize need not walk the
+    trees again to check that every one resolves."""
     _locators: dict[str, lines.Locator] = field(default_factory=dict, repr=False)
     _nodes: dict[str, Any] = field(default_factory=dict, repr=False)
 
@@ -116,15 +120,16 @@ class Document:
         whose regex scanners cannot be pickled (they are made again where they are needed)."""
         import marshal
 
-        return marshal.dumps((self.trees, self.texts)), replace(self, trees={}, texts={}, _locators={}, _nodes={})
+        return (marshal.dumps((self.trees, self.texts, self.refs)),
+                replace(self, trees={}, texts={}, refs={}, _locators={}, _nodes={}))
 
     @staticmethod
     def received(sent: tuple[bytes, Document]) -> Document:
         import marshal
 
         packed, shell = sent
-        trees, texts = marshal.loads(packed)
-        return replace(shell, trees=trees, texts=texts)
+        trees, texts, refs = marshal.loads(packed)
+        return replace(shell, trees=trees, texts=texts, refs=refs)
 
     def mark(self, file: str, pointer: str) -> Location:
         """A pointer's place, its line to be read off the text later (`placed`): reading lines is
@@ -248,8 +253,11 @@ def _not_json(value: Any, path: Any) -> _NotJson:
                     "booleans and null", chain_pointer(path))
 
 
-def _external_refs(tree: Any, budget: int, max_string_chars: int = MAX_STRING_CHARS) -> list[tuple[str, str]]:
-    """(ref value, pointer of the $ref) for every `$ref` that names another file.
+def _external_refs(tree: Any, budget: int, max_string_chars: int = MAX_STRING_CHARS,
+                   every: dict[Any, Any] | None = None) -> list[tuple[str, str]]:
+    """(ref value, pointer of the $ref) for every `$ref` that names another file; and into
+    `every`, if given, each `$ref` value met (any type) with the path of a mapping that holds
+    it, as a chain (see `chain_pointer`): what normalize checks resolves (`Document.refs`).
 
     YAML aliases make one node appear in many places, or inside itself: the walk counts every
     place it visits, and a tree that expands past `budget` nodes (an alias bomb, or a recursive
@@ -273,9 +281,12 @@ def _external_refs(tree: Any, budget: int, max_string_chars: int = MAX_STRING_CH
         if depth > parse.MAX_DEPTH:
             raise _Refused("nesting-too-deep", parse.TOO_DEEP, chain_pointer(path))
         if isinstance(node, dict):
-            ref = node.get("$ref")
-            if isinstance(ref, str) and not ref.startswith("#"):
-                found.append((ref, chain_pointer(path)))
+            if "$ref" in node:
+                ref = node["$ref"]
+                if isinstance(ref, str) and not ref.startswith("#"):
+                    found.append((ref, chain_pointer(path)))
+                if every is not None:  # the last place met is the first in the text: the walk goes last key first
+                    every[ref if isinstance(ref, (str, int, float, bool)) or ref is None else _UNHASHABLE] = path
             children: Any = node.items()
         else:
             children = enumerate(node)
@@ -288,6 +299,10 @@ def _external_refs(tree: Any, budget: int, max_string_chars: int = MAX_STRING_CH
             elif not isinstance(value, _JSON_SCALARS):
                 raise _not_json(value, (path, key))
     return found
+
+
+_UNHASHABLE = ("not a string",)
+"""What `Document.refs` holds for a `$ref` whose value is a mapping or a list."""
 
 
 def _long_string(value: str, path: Any, max_string_chars: int) -> _Refused:
@@ -363,7 +378,8 @@ def load(path: str, limits: Limits = DEFAULT_LIMITS, *, unchecked_root: bool = F
             doc.printable.add(file)
         doc.diagnostics.extend(diags)
         try:
-            refs = _external_refs(tree, budget=_node_budget(text), max_string_chars=limits.max_string_chars)
+            every = doc.refs[file] = {}
+            refs = _external_refs(tree, budget=_node_budget(text), max_string_chars=limits.max_string_chars, every=every)
         except _NotJson as exc:
             raise error(exc.code, exc.message, doc.locate(file, exc.pointer)) from None
         except _Refused as exc:
@@ -380,4 +396,6 @@ def load(path: str, limits: Limits = DEFAULT_LIMITS, *, unchecked_root: bool = F
     if swagger2.is_swagger2(doc.trees[root]):
         doc.trees[root] = swagger2.convert(doc.trees[root])
         doc.moved = swagger2.MOVED
+        doc.refs[root] = {}  # its refs as converted, found again
+        _external_refs(doc.trees[root], budget=_node_budget(doc.texts[root]), every=doc.refs[root])
     return doc

@@ -137,6 +137,10 @@ BAD_INPUTS = {
     "unresolved-ref": ("openapi: 3.1.0\ninfo: {title: x, version: '1'}\npaths: {}\ncomponents:\n  schemas:\n"
                        "    A:\n      type: object\n      properties:\n        b: {$ref: '#/components/schemas/Nope'}\n",
                        "does not resolve"),
+    # A place the converter does not read: the load's walk finds it, in the process that loads.
+    "unresolved-ref-under-not": ("openapi: 3.1.0\ninfo: {title: x, version: '1'}\npaths: {}\ncomponents:\n  schemas:\n"
+                                 "    A:\n      type: object\n      not: {$ref: '#/components/schemas/Nope'}\n",
+                                 "does not resolve"),
     "missing-ref-file": ("openapi: 3.1.0\ninfo: {title: x, version: '1'}\npaths: {}\ncomponents:\n  schemas:\n"
                          "    A: {$ref: 'other.yaml#/A'}\n", "no such file"),
     "not-openapi": ("just: a mapping\n", "openapi"),
@@ -160,7 +164,7 @@ def test_bad_input_exits_2_with_one_line_and_writes_nothing(tmp_path: Path, case
     assert len(lines) == 1, result.stderr
     assert "Traceback" not in result.stderr and expected in lines[0]
     assert "spec." in lines[0]
-    if case in ("bad-yaml", "bad-json", "unresolved-ref", "missing-ref-file", "non-string-ref"):
+    if case in ("bad-yaml", "bad-json", "unresolved-ref", "unresolved-ref-under-not", "missing-ref-file", "non-string-ref"):
         assert f"{spec.name}:" in lines[0] and any(ch.isdigit() for ch in lines[0].split(":")[1]), "a line number"
     assert tree_digest(out) == before
 

@@ -636,6 +636,89 @@ def test_unresolved_ref_raises_with_line(tmp_path: Path, ref: str) -> None:
     assert diag.location.line == _line_of(text, "$ref")
 
 
+BROKEN_REF_PLACES = {
+    # Places the converter never reads: only the check of every `$ref` sees them.
+    "not": """
+    M:
+      type: object
+      properties:
+        a: {type: string}
+      not:
+        $ref: '#/components/schemas/Missing'
+    """,
+    "an extension": """
+    M:
+      type: string
+      x-see-also:
+        $ref: '#/components/schemas/Missing'
+    """,
+    "a schema nothing uses, under a property the converter skips": """
+    M: {type: string}
+    Unused:
+      type: object
+      properties:
+        a: {type: string}
+      x-example-of:
+        $ref: '#/components/schemas/Missing'
+    """,
+    "a value that is not a string": """
+    M:
+      type: object
+      not:
+        $ref: 5
+    """,
+}
+
+
+@pytest.mark.parametrize("place", list(BROKEN_REF_PLACES))
+def test_a_ref_that_does_not_resolve_is_an_error_wherever_it_is(tmp_path: Path, place: str) -> None:
+    """Whether a schema has an inline model or not (the walk that reserves names is skipped
+    where none is named, see names.DeferredNameAllocator)."""
+    path, text = _spec(tmp_path, BROKEN_REF_PLACES[place])
+    with pytest.raises(SpecError) as info:
+        normalize(load(str(path)))
+    diag = info.value.diagnostic
+    assert diag.code == ("invalid-ref" if place == "a value that is not a string" else "unresolved-ref")
+    assert diag.location.line == _line_of(text, "$ref")
+
+
+def test_a_ref_that_does_not_resolve_in_a_response_nothing_uses_is_an_error(tmp_path: Path) -> None:
+    text = textwrap.dedent("""\
+        openapi: 3.0.3
+        info: {title: T, version: '1'}
+        paths: {}
+        components:
+          responses:
+            Unused:
+              description: unused
+              content:
+                application/json:
+                  schema: {$ref: '#/components/schemas/Missing'}
+        """)
+    (tmp_path / "spec.yaml").write_text(text)
+    with pytest.raises(SpecError) as info:
+        normalize(load(str(tmp_path / "spec.yaml")))
+    assert info.value.diagnostic.code == "unresolved-ref"
+    assert info.value.diagnostic.location.line == _line_of(text, "$ref")
+
+
+def test_of_several_refs_that_do_not_resolve_the_first_in_the_file_is_said(tmp_path: Path) -> None:
+    path, text = _spec(tmp_path, """
+    A:
+      type: object
+      not: {$ref: '#/components/schemas/Gone'}
+    B:
+      type: object
+      properties:
+        x: {$ref: '#/components/schemas/Missing'}
+      not: {$ref: '#/components/schemas/Gone'}
+    """)
+    with pytest.raises(SpecError) as info:
+        normalize(load(str(path)))
+    assert info.value.diagnostic.location.pointer == "#/components/schemas/A/not/$ref"
+    assert info.value.diagnostic.location.line == _line_of(text, "A:") + 2
+
+
 def test_ref_into_another_file_resolves(tmp_path: Path) -> None:
     (tmp_path / "common.yaml").write_text(
         "components:\n  schemas:\n    Name: {type: string, maxLength: 5}\n", encoding="utf-8"

@@ -7,7 +7,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from .. import ir
-from ..diagnostics import Diagnostic, Location, Severity, error
+from ..diagnostics import Diagnostic, Location, Severity, SpecError, error
 from ..loader import Document, chain_pointer
 from ..names import DeferredNameAllocator, NameAllocator, class_name, module_name, package_name
 from .refs import Node, Resolver
@@ -39,6 +39,7 @@ def normalize(doc: Document, *, package: str | None = None, pagination: Mapping[
     refs = _allocate(components, modules, model_renames, config_errors)
     nullable = frozenset(f"{n.file}{n.pointer}" for _, n in components if is_class_schema(n.value) and is_nullable_schema(n.value))
     version = str(root.get("openapi") or "3.0")
+    _resolve_every_ref(resolver, doc)
     converter = Converter(resolver, {k: r for k, (_, r) in refs.items()}, doc.mark, nullable, version)
     schemas = assign_homes([_schema_module(converter, resolver, key, node, refs, field_renames.get(key, {}))
                             for key, node in components])
@@ -131,6 +132,30 @@ def _schema_module(converter: Converter, resolver: Resolver, key: str, node: Nod
     schema = node.value if isinstance(node.value, dict) else {}
     example, has_example = _example(schema)
     return ir.SchemaModule(ref.module, ref.module, key, primary, tuple(scope.models), example, has_example)
+
+
+def _resolve_every_ref(resolver: Resolver, doc: Document) -> None:
+    """Raise the error of a `$ref` that does not resolve (or is not a string), wherever it is:
+    under a schema, an operation, a keyword the converter does not read (`not`, `links`, an
+    extension) or a component nothing uses. Each value is looked up once a file, at a place the
+    load's walk met it (`Document.refs`); where several fail, the error is the one nearest the
+    top of the first file."""
+    failed: list[SpecError] = []
+    for file, refs in doc.refs.items():
+        for ref, path in refs.items():
+            if not (isinstance(ref, str) and resolver.known(file, ref)):
+                try:
+                    resolver.target(Node(file, chain_pointer(path), {"$ref": ref}))
+                except SpecError as exc:
+                    failed.append(exc)
+    if failed:
+        shown = [doc.display.get(file, file) for file in doc.refs]
+
+        def place(exc: SpecError) -> tuple[int, int, int]:
+            where = exc.diagnostic.location
+            return shown.index(where.file) if where.file in shown else len(shown), where.line or 0, where.col or 0
+
+        raise min(failed, key=place)
 
 
 def _referenced_components(resolver: Resolver, node: Node, refs: dict[str, Any]) -> list[str]:
