@@ -220,7 +220,7 @@ def _generate_jobs(args: argparse.Namespace, jobs: list[Job]) -> int:
 def _check(job: Job, result: Build | Recalled, lines: list[str], *, quiet: bool) -> int:
     """`--check` for one job. A recalled run has hashed every file against the manifest already."""
     if isinstance(result, Build):
-        stale = check(job.output, result.files)
+        stale = check(job.output, result.files, result.digests)
         if stale:
             print(f"{job.output}: out of date with {job.spec}:", file=sys.stderr)
             for label, paths in (("stale", stale.stale), ("missing", stale.missing), ("extra", stale.extra)):

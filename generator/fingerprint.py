@@ -86,16 +86,19 @@ def _forget_old(folder: str, days: int = 30) -> None:
     temporary ones too) gets one, and a stale record only costs its job one full run. Once a
     day at most: a folder of thousands of records takes milliseconds to look through."""
     now = time.time()
-    stamp = folder.rstrip(os.sep) + _SWEPT
+    stamp = os.path.normpath(folder) + _SWEPT
     try:
-        if now - os.stat(stamp).st_mtime < 86400:
+        if 0 <= now - os.stat(stamp).st_mtime < 86400:
             return
     except OSError:
         pass  # never swept (or unreadable): sweep
-    cutoff = now - days * 86400
     try:
         with open(stamp, "w"):
             pass
+    except OSError:
+        pass  # the sweep is only done again next run
+    cutoff = now - days * 86400
+    try:
         with os.scandir(folder) as entries:
             old = [e.path for e in entries if e.name.endswith(".json") and e.stat().st_mtime < cutoff]
         for path in old:

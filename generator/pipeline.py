@@ -176,9 +176,11 @@ class _Put:
 
     def __call__(self, part: tuple[Any, ...] | None = None, *, at_least: int = 0) -> None:
         """Add `part`'s files (as `_rendered` gives them); put what is pending if `at_least` files are."""
+        if self.first_write is None:
+            return  # none begun (an output folder that exists, `--check`), or a put failed
         if part is not None and isinstance(part[1], dict):
             self.pending.update(part[1])
-        if self.first_write is None or len(self.pending) < max(at_least, 1):
+        if len(self.pending) < max(at_least, 1):
             return
         try:
             self.first_write.put(self.pending)

@@ -497,11 +497,11 @@ def _write_json(path: str, value: object) -> None:
     os.replace(temp, path)
 
 
-def check(outdir: str, files: dict[str, str]) -> Staleness:
-    """What `write` would change, without changing anything."""
+def check(outdir: str, files: dict[str, str], digests: Mapping[str, str] | None = None) -> Staleness:
+    """What `write` would change, without changing anything (`digests` as for `write`)."""
     import difflib
 
-    files = {**files, MANIFEST: manifest_text(files)}
+    files = {**files, MANIFEST: manifest_text(files, digests)}
     target = _Targets(outdir)
     stale, missing, diffs = [], [], {}
     for path, text in sorted(files.items()):

@@ -214,6 +214,12 @@ def test_a_filter_on_the_render_module_hides_its_fallback_warnings(monkeypatch: 
         warnings.filterwarnings("ignore", module=r"generator\.render$")
         build(str(REPO / "specs" / "petstore.yaml"), targets=("python",))
     assert [str(w.message) for w in seen if w.category is FormatFallback] == []
+    with warnings.catch_warnings(record=True) as seen:
+        warnings.simplefilter("always")
+        warnings.filterwarnings("ignore", module=r"generator\.plan$")
+        build(str(REPO / "specs" / "petstore.yaml"), targets=("python",))
+    fallbacks = [w for w in seen if w.category is FormatFallback]
+    assert fallbacks and {Path(w.filename).name for w in fallbacks} == {"render.py"}
 
 
 def test_black_results_are_cached_by_content(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
