@@ -253,11 +253,12 @@ def _not_json(value: Any, path: Any) -> _NotJson:
                     "booleans and null", chain_pointer(path))
 
 
-def _external_refs(tree: Any, budget: int, max_string_chars: int = MAX_STRING_CHARS,
-                   every: dict[Any, Any] | None = None) -> list[tuple[str, str]]:
-    """(ref value, pointer of the $ref) for every `$ref` that names another file; and into
-    `every`, if given, each `$ref` value met (any type) with the path of a mapping that holds
-    it, as a chain (see `chain_pointer`): what normalize checks resolves (`Document.refs`).
+def _walk(tree: Any, budget: int, max_string_chars: int = MAX_STRING_CHARS,
+          every: dict[Any, Any] | None = None) -> list[tuple[str, str]]:
+    """The load's one walk over a file's tree, which checks its limits and finds its `$ref`s:
+    (ref value, pointer of the $ref) for every `$ref` that names another file, returned; and
+    into `every`, if given, each `$ref` value met (any type) with the path of a mapping that
+    holds it, as a chain (see `chain_pointer`): what normalize checks resolves (`Document.refs`).
 
     YAML aliases make one node appear in many places, or inside itself: the walk counts every
     place it visits, and a tree that expands past `budget` nodes (an alias bomb, or a recursive
@@ -379,7 +380,7 @@ def load(path: str, limits: Limits = DEFAULT_LIMITS, *, unchecked_root: bool = F
         doc.diagnostics.extend(diags)
         try:
             every = doc.refs[file] = {}
-            refs = _external_refs(tree, budget=_node_budget(text), max_string_chars=limits.max_string_chars, every=every)
+            refs = _walk(tree, budget=_node_budget(text), max_string_chars=limits.max_string_chars, every=every)
         except _NotJson as exc:
             raise error(exc.code, exc.message, doc.locate(file, exc.pointer)) from None
         except _Refused as exc:
@@ -397,5 +398,5 @@ def load(path: str, limits: Limits = DEFAULT_LIMITS, *, unchecked_root: bool = F
         doc.trees[root] = swagger2.convert(doc.trees[root])
         doc.moved = swagger2.MOVED
         doc.refs[root] = {}  # its refs as converted, found again
-        _external_refs(doc.trees[root], budget=_node_budget(doc.texts[root]), every=doc.refs[root])
+        _walk(doc.trees[root], budget=_node_budget(doc.texts[root]), every=doc.refs[root])
     return doc
