@@ -14,7 +14,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 from urllib.parse import unquote
 
-from . import lines, parse, swagger2
+from . import lines, parse, refplaces, swagger2
 from .diagnostics import Diagnostic, Location, Severity, SpecError, error
 
 MAX_SPEC_BYTES = 64 * 1024 * 1024
@@ -254,7 +254,8 @@ def _not_json(value: Any, path: Any) -> _NotJson:
 
 
 def _walk(tree: Any, budget: int, max_string_chars: int = MAX_STRING_CHARS,
-          every: dict[Any, Any] | None = None) -> list[tuple[str, str]]:
+          every: dict[Any, Any] | None = None, *, top: int = refplaces.OBJECT,
+          swagger2: bool = False) -> list[tuple[str, str]]:
     """The load's one walk over a file's tree, which checks its limits and finds its `$ref`s:
     (ref value, pointer of the $ref) for every `$ref` that names another file, returned; and
     into `every`, if given, each `$ref` value met (any type) with the path of a mapping that
@@ -265,6 +266,10 @@ def _walk(tree: Any, budget: int, max_string_chars: int = MAX_STRING_CHARS,
     alias) or past `parse.MAX_DEPTH` levels is refused before any later stage walks it, and so is
     a value JSON has not (`_not_json`). A node's path is kept as a chain of (parent, key) and
     joined into a pointer only for a `$ref`.
+
+    A `$ref` counts only where it is a reference (see `refplaces`): not inside an example or a
+    default, nor as the name of a property. `top`: how the tree's top is read (a file that a
+    `$ref` reaches: `refplaces.UNKNOWN`); `swagger2`: the tree is part of a Swagger 2.0 spec.
     """
     found: list[tuple[str, str]] = []
     budget -= 1  # the root; every other node is counted with its parent's size
@@ -272,17 +277,18 @@ def _walk(tree: Any, budget: int, max_string_chars: int = MAX_STRING_CHARS,
         raise _long_string(tree, None, max_string_chars)
     if not isinstance(tree, (dict, list, *_JSON_SCALARS)):
         raise _not_json(tree, None)
-    stack: list[tuple[Any, Any, int]] = [(tree, None, 1)] if isinstance(tree, (dict, list)) else []
+    stack: list[tuple[Any, Any, int, int]] = [(tree, None, 1, top)] if isinstance(tree, (dict, list)) else []
     # Only collections go on the stack: scalars, most of a spec, are checked where they are met.
+    inner, special, obj, literal = refplaces.inner, refplaces.SPECIAL_KEYS, refplaces.OBJECT, refplaces.LITERAL
     while stack:
-        node, path, depth = stack.pop()
+        node, path, depth, kind = stack.pop()
         budget -= len(node)
         if budget < 0:
             raise parse.ParseFailure("yaml-aliases", parse.ALIASES)
         if depth > parse.MAX_DEPTH:
             raise _Refused("nesting-too-deep", parse.TOO_DEEP, chain_pointer(path))
         if isinstance(node, dict):
-            if "$ref" in node:
+            if "$ref" in node and refplaces.is_reference(kind):
                 ref = node["$ref"]
                 if isinstance(ref, str) and not ref.startswith("#"):
                     found.append((ref, chain_pointer(path)))
@@ -293,7 +299,9 @@ def _walk(tree: Any, budget: int, max_string_chars: int = MAX_STRING_CHARS,
             children = enumerate(node)
         for key, value in children:
             if isinstance(value, (dict, list)):
-                stack.append((value, (path, key), depth + 1))
+                inner_kind = (kind if kind == literal else inner(kind, key, value, swagger2) if kind == obj and key in special
+                              else obj)  # (most keys are none of refplaces' few: no call)
+                stack.append((value, (path, key), depth + 1, inner_kind))
             elif isinstance(value, str):
                 if len(value) > max_string_chars:
                     raise _long_string(value, (path, key), max_string_chars)
@@ -380,7 +388,9 @@ def load(path: str, limits: Limits = DEFAULT_LIMITS, *, unchecked_root: bool = F
         doc.diagnostics.extend(diags)
         try:
             every = doc.refs[file] = {}
-            refs = _walk(tree, budget=_node_budget(text), max_string_chars=limits.max_string_chars, every=every)
+            refs = _walk(tree, budget=_node_budget(text), max_string_chars=limits.max_string_chars, every=every,
+                         top=refplaces.OBJECT if file == root else refplaces.UNKNOWN,
+                         swagger2=swagger2.is_swagger2(doc.trees[root]))
         except _NotJson as exc:
             raise error(exc.code, exc.message, doc.locate(file, exc.pointer)) from None
         except _Refused as exc:

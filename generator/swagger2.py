@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from . import refplaces
+
 # Where each 2.0 section lives in 3.0; pointers into converted trees map back through it.
 MOVED = (("#/components/schemas/", "#/definitions/"), ("#/components/parameters/", "#/parameters/"),
          ("#/components/responses/", "#/responses/"), ("#/components/requestBodies/", "#/parameters/"))
@@ -47,13 +49,19 @@ def convert(doc: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
-def _rewrite(value: Any) -> Any:
-    """Local refs to the new places; `type: file` and `x-nullable` to their 3.0 spelling."""
+def _rewrite(value: Any, kind: int = refplaces.OBJECT) -> Any:
+    """Local refs to the new places; `type: file` and `x-nullable` to their 3.0 spelling. Not in
+    examples and defaults, which are data, nor in the keys of maps of names (see `refplaces`)."""
+    if kind == refplaces.LITERAL:
+        return value
     if isinstance(value, list):
-        return [_rewrite(v) for v in value]
+        return [_rewrite(v, kind) for v in value]
     if not isinstance(value, dict):
         return value
-    out = {k: _rewrite(v) for k, v in value.items()}
+    out = {k: _rewrite(v, refplaces.inner(kind, k, v, swagger2=True)) if isinstance(v, (dict, list)) else v
+           for k, v in value.items()}
+    if kind != refplaces.OBJECT:
+        return out
     ref = out.get("$ref")
     if isinstance(ref, str) and ref.startswith("#/"):
         for new, old in MOVED[:3]:

@@ -304,6 +304,74 @@ def test_external_refs_are_loaded(tmp_path: Path) -> None:
     assert set(doc.texts) == set(doc.trees)
 
 
+def test_only_refs_where_a_reference_may_be_are_followed(tmp_path: Path) -> None:
+    """A `$ref` in an example or a default is data (no file is read for it); one in an extension
+    is followed, as tools follow `x-codeSamples`; so is one under a key like `default` at the
+    top of a referenced file, which may be a map of components by any names."""
+    root = _write(tmp_path / "root.yaml", """
+        openapi: 3.1.0
+        info: {title: T, version: '1'}
+        paths:
+          /x:
+            get:
+              x-code-samples: [{lang: sh, source: {$ref: 'sample.yaml'}}]
+              responses:
+                default: {$ref: 'responses.yaml#/default'}
+                '200':
+                  description: ok
+                  content:
+                    application/json:
+                      example: {$ref: 'not-a-file.json'}
+                      examples:
+                        first: {value: {$ref: 'nor-this.json'}}
+                      schema:
+                        type: object
+                        default: {$ref: 'nor-that.json'}
+        """)
+    _write(tmp_path / "sample.yaml", "curl https://example.com\n")
+    _write(tmp_path / "responses.yaml", """
+        default:
+          description: an error
+          content:
+            application/json:
+              schema: {$ref: 'error.yaml'}
+        """)
+    _write(tmp_path / "error.yaml", "type: object\n")
+    doc = load(str(root))
+    assert sorted(os.path.basename(f) for f in doc.trees) == ["error.yaml", "responses.yaml", "root.yaml", "sample.yaml"]
+
+
+def test_swagger2_examples_are_data(tmp_path: Path) -> None:
+    """In a Swagger 2.0 spec too: a response's `examples` (by media type) and a schema's
+    `example` keep their `$ref` keys as written, neither read as files nor moved to 3.0's
+    places, and `type: file` in them stays as it is."""
+    root = _write(tmp_path / "root.yaml", """
+        swagger: '2.0'
+        info: {title: T, version: '1'}
+        paths:
+          /x:
+            get:
+              responses:
+                '200':
+                  description: ok
+                  schema: {$ref: '#/definitions/Doc'}
+                  examples:
+                    application/json: {$ref: 'example.json'}
+        definitions:
+          Doc:
+            type: object
+            properties:
+              body: {type: object}
+            example: {body: {$ref: '#/definitions/Doc', type: file}}
+        """)
+    doc = load(str(root))
+    assert list(doc.trees) == [str(root)]
+    schema = doc.trees[str(root)]["components"]["schemas"]["Doc"]
+    assert schema["example"] == {"body": {"$ref": "#/definitions/Doc", "type": "file"}}
+    assert doc.trees[str(root)]["paths"]["/x"]["get"]["responses"]["200"]["content"]["application/json"]["schema"] == \
+        {"$ref": "#/components/schemas/Doc"}
+
+
 def test_external_files_are_displayed_relative_to_cwd(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     _multi_file(tmp_path)
     monkeypatch.chdir(tmp_path)

@@ -719,6 +719,106 @@ def test_of_several_refs_that_do_not_resolve_the_first_in_the_file_is_said(tmp_p
     assert info.value.diagnostic.location.line == _line_of(text, "A:") + 2
 
 
+# A `$ref` in data (an example, a default, an enum, an Example Object's value) is data, and a
+# key `$ref` in a map of names is a name: neither is looked up (see generator/refplaces.py).
+LITERAL_REFS = """
+    Schema:
+      type: object
+      description: a JSON Schema, as an API that stores them shows one
+      properties:
+        $ref: {type: string}
+        example:
+          $ref: '#/components/schemas/Item'
+        default: {type: integer}
+        definition:
+          type: object
+          properties:
+            name: {type: string}
+          example: {$ref: '#/nowhere', type: file}
+          default: {$ref: 'missing.yaml#/X'}
+      example:
+        $ref: '#/components/schemas/Missing'
+      examples:
+        - {$ref: 'gone.json'}
+    Kind:
+      enum: [{$ref: '#/a'}, {$ref: '#/b'}]
+    Fixed:
+      const: {$ref: '#/c'}
+    Item: {type: string}
+"""
+
+
+def test_refs_in_examples_and_defaults_are_data_and_a_property_may_be_called_ref(tmp_path: Path) -> None:
+    result = _norm(tmp_path, LITERAL_REFS)
+    model = _object(result, "Schema")
+    assert [f.alias for f in model.fields] == ["$ref", "example", "default", "definition"]
+    assert (_field(model, "$ref").name, _field(model, "$ref").type) == ("ref", STR)
+    assert _field(model, "example").type == ir.ModelRef("Item", "item")  # a property called `example` is a schema
+    module = _module(result, "Schema")
+    assert (module.example, module.has_example) == ({"$ref": "#/components/schemas/Missing"}, True)
+    definition = _field(model, "definition")
+    assert definition.example == {"$ref": "#/nowhere", "type": "file"}
+    assert definition.default == {"$ref": "missing.yaml#/X"}
+
+
+@pytest.mark.parametrize("place", ["a property called `example`", "a response called `default`",
+                                   "an Example Object in `examples`"])
+def test_a_ref_where_a_name_could_be_a_data_keyword_is_still_a_ref(tmp_path: Path, place: str) -> None:
+    """The names `example`, `default` and `value` are data only as keywords: as a property's,
+    a response's or an example's name they hold objects whose `$ref` must resolve."""
+    text = textwrap.dedent("""\
+        openapi: 3.1.0
+        info: {title: T, version: '1'}
+        paths:
+          /x:
+            get:
+              responses:
+        """)
+    text += {
+        "a property called `example`": "        '200':\n          description: ok\n          content:\n"
+                                         "            application/json:\n              schema:\n"
+                                         "                type: object\n                properties:\n"
+                                         "                  example: {$ref: '#/components/schemas/Missing'}\n",
+        "a response called `default`": "        default: {$ref: '#/components/responses/Missing'}\n",
+        "an Example Object in `examples`": "        '200':\n          description: ok\n          content:\n"
+                                           "            application/json:\n              examples:\n"
+                                           "                value: {$ref: '#/components/examples/Missing'}\n",
+    }[place]
+    (tmp_path / "spec.yaml").write_text(text)
+    with pytest.raises(SpecError) as info:
+        normalize(load(str(tmp_path / "spec.yaml")))
+    assert info.value.diagnostic.code == "unresolved-ref"
+    assert info.value.diagnostic.location.line == _line_of(text, "Missing")
+
+
+def test_a_merged_property_from_another_file_keeps_its_examples_refs_as_written(tmp_path: Path) -> None:
+    """allOf merges a property's two sides; the earlier side's refs are made absolute so they
+    resolve from the later side's file, but not the refs in its example, which are data."""
+    (tmp_path / "base.yaml").write_text(textwrap.dedent("""\
+        Base:
+          type: object
+          properties:
+            p:
+              type: object
+              properties:
+                q: {$ref: 'base.yaml#/Q'}
+              example: {$ref: 'schema.json'}
+        Q: {type: string}
+        """), encoding="utf-8")
+    (tmp_path / "schema.json").write_text("{}", encoding="utf-8")  # were the example's $ref read as one
+    result = _norm(tmp_path, """
+    M:
+      allOf:
+        - $ref: 'base.yaml#/Base'
+        - type: object
+          properties:
+            p: {description: the later side}
+    """)
+    field = _field(_object(result, "M"), "p")
+    assert field.example == {"$ref": "schema.json"}
+    assert field.description == "the later side"
+
+
 def test_ref_into_another_file_resolves(tmp_path: Path) -> None:
     (tmp_path / "common.yaml").write_text(
         "components:\n  schemas:\n    Name: {type: string, maxLength: 5}\n", encoding="utf-8"

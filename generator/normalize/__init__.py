@@ -6,7 +6,7 @@ import os
 from collections.abc import Mapping
 from typing import Any
 
-from .. import ir
+from .. import ir, refplaces
 from ..diagnostics import Diagnostic, Location, Severity, SpecError, error
 from ..loader import Document, chain_pointer
 from ..names import DeferredNameAllocator, NameAllocator, class_name, module_name, package_name
@@ -159,17 +159,21 @@ def _resolve_every_ref(resolver: Resolver, doc: Document) -> None:
 
 
 def _referenced_components(resolver: Resolver, node: Node, refs: dict[str, Any]) -> list[str]:
-    """Components a schema refers to (through inline refs too): their names are taken in its module."""
+    """Components a schema refers to (through inline refs too): their names are taken in its
+    module. Not the `$ref`s of its examples and defaults, which are data (see `refplaces`)."""
     found: list[str] = []
     seen: set[str] = set()
-    # (file, path, value) tuples, not `Node`s: a frozen dataclass costs several times more to
-    # build, and the OpenAI spec has ~34,000 dicts and lists to visit here. A path is the pointer
-    # it starts from, then (parent path, key) pairs: joined only for a `$ref` not looked up before.
-    stack: list[tuple[str, Any, Any]] = [(node.file, node.pointer, node.value)]
+    # (file, path, value, kind) tuples, not `Node`s: a frozen dataclass costs several times more
+    # to build, and the OpenAI spec has ~34,000 dicts and lists to visit here. A path is the
+    # pointer it starts from, then (parent path, key) pairs: joined only for a `$ref` not looked
+    # up before.
+    stack: list[tuple[str, Any, Any, int]] = [(node.file, node.pointer, node.value, refplaces.OBJECT)]
     while stack:
-        file, path, value = stack.pop()
+        file, path, value, kind = stack.pop()
+        if kind == refplaces.LITERAL:
+            continue  # no reference in it
         if isinstance(value, dict):
-            ref = value.get("$ref")
+            ref = value.get("$ref") if kind == refplaces.OBJECT else None
             if isinstance(ref, str):
                 target = resolver.known(file, ref) or resolver.target(Node(file, chain_pointer(path), value))
                 key = f"{target.file}{target.pointer}"
@@ -177,14 +181,14 @@ def _referenced_components(resolver: Resolver, node: Node, refs: dict[str, Any])
                     found.append(key)
                 elif key not in seen:
                     seen.add(key)
-                    stack.append((target.file, target.pointer, target.value))
+                    stack.append((target.file, target.pointer, target.value, refplaces.OBJECT))
             for k, v in value.items():
-                if k != "$ref" and isinstance(v, (dict, list)):  # scalars, most of a schema, hold no `$ref`
-                    stack.append((file, (path, k), v))
+                if isinstance(v, (dict, list)) and (k != "$ref" or ref is None):  # scalars, most of a schema, hold no `$ref`
+                    stack.append((file, (path, k), v, refplaces.inner(kind, k, v)))
         elif isinstance(value, list):
             for i, v in enumerate(value):
                 if isinstance(v, (dict, list)):
-                    stack.append((file, (path, i), v))
+                    stack.append((file, (path, i), v, kind))
     return found
 
 

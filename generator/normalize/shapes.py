@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from .. import refplaces
 from ..loader import ref_file
 from .refs import Node, Resolver
 
@@ -107,16 +108,20 @@ def merge_shape(resolver: Resolver, node: Node, shape: Shape | None = None, seen
     return shape
 
 
-def rebase_refs(value: Any, file: str) -> Any:
-    """A copy of `value` whose `$ref`s name their target by absolute path, valid from any file."""
+def rebase_refs(value: Any, file: str, kind: int = refplaces.OBJECT) -> Any:
+    """A copy of `value` (a schema) whose `$ref`s name their target by absolute path, valid from
+    any file. Examples and defaults are data, kept as written (see `refplaces`)."""
+    if kind == refplaces.LITERAL:
+        return value
     if isinstance(value, dict):
-        out = {k: rebase_refs(v, file) for k, v in value.items()}
-        if isinstance(value.get("$ref"), str):
+        out = {k: rebase_refs(v, file, refplaces.inner(kind, k, v)) if isinstance(v, (dict, list)) else v
+               for k, v in value.items()}
+        if kind == refplaces.OBJECT and isinstance(value.get("$ref"), str):
             target, _, fragment = value["$ref"].partition("#")
             out["$ref"] = f"{ref_file(target, file) if target else file}#{fragment}"
         return out
     if isinstance(value, list):
-        return [rebase_refs(v, file) for v in value]
+        return [rebase_refs(v, file, kind) for v in value]
     return value
 
 
