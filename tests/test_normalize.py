@@ -819,6 +819,42 @@ def test_a_merged_property_from_another_file_keeps_its_examples_refs_as_written(
     assert field.description == "the later side"
 
 
+def test_examples_given_by_ref_to_an_example_object_are_read(tmp_path: Path) -> None:
+    """A parameter's and a response's `examples` entries may be `$ref`s to components/examples:
+    the first that gives a value is the example, as an inline Example Object's is."""
+    (tmp_path / "spec.yaml").write_text(textwrap.dedent("""\
+        openapi: 3.1.0
+        info: {title: T, version: '1'}
+        paths:
+          /items:
+            get:
+              operationId: listItems
+              parameters:
+                - name: q
+                  in: query
+                  schema: {type: string}
+                  examples:
+                    elsewhere: {$ref: '#/components/examples/External'}
+                    word: {$ref: '#/components/examples/Word'}
+              responses:
+                '200':
+                  description: ok
+                  content:
+                    application/json:
+                      schema: {type: object, properties: {id: {type: string}}}
+                      examples:
+                        one: {$ref: '#/components/examples/Item'}
+        components:
+          examples:
+            External: {externalValue: 'https://example.com/q.txt'}
+            Word: {value: shoes}
+            Item: {summary: an item, value: {id: it_1, $ref: kept}}
+        """), encoding="utf-8")
+    (op,) = normalize(load(str(tmp_path / "spec.yaml"))).api.operations
+    assert (op.parameters[0].example, op.parameters[0].has_example) == ("shoes", True)
+    assert (op.responses[0].example, op.responses[0].has_example) == ({"id": "it_1", "$ref": "kept"}, True)
+
+
 def test_ref_into_another_file_resolves(tmp_path: Path) -> None:
     (tmp_path / "common.yaml").write_text(
         "components:\n  schemas:\n    Name: {type: string, maxLength: 5}\n", encoding="utf-8"

@@ -128,8 +128,33 @@ class Operations:
             default=default, has_default=has_default, deprecated=value.get("deprecated") is True,
             style=value.get("style") if isinstance(value.get("style"), str) else None,
             explode=value.get("explode") if isinstance(value.get("explode"), bool) else None,
-            location=self.converter.where(param), **_example(value, schema),
+            location=self.converter.where(param), **self._example(param, schema),
         )
+
+    def _example(self, node: Node, schema: dict[str, Any]) -> dict[str, Any]:
+        """A parameter's (or a media type's) example: its own `example`, the first of its
+        `examples` that gives a value (an Example Object, or a `$ref` to one), else its schema's."""
+        value = node.value
+        if "example" in value:
+            return {"example": value["example"], "has_example": True}
+        examples = value.get("examples")
+        for name in examples if isinstance(examples, dict) else ():
+            entry = self.resolver.resolve(self.resolver.child(node, "examples", name)).value
+            if isinstance(entry, dict) and "value" in entry:
+                return {"example": entry["value"], "has_example": True}
+        if "example" in schema:
+            return {"example": schema["example"], "has_example": True}
+        if isinstance(schema.get("examples"), list) and schema["examples"]:
+            return {"example": schema["examples"][0], "has_example": True}
+        return {}
+
+    def _media_example(self, response: Node, media: str | None) -> dict[str, Any]:
+        """The example a response's chosen media type gives for its body, if it gives one."""
+        content = response.value.get("content")
+        key = next((k for k in content if k.split(";")[0].strip() == media), None) if isinstance(content, dict) else None
+        if key is None or not isinstance(content[key], dict):
+            return {}
+        return self._example(self.resolver.child(response, "content", key), {})
 
     def _parameter_schema(self, param: Node) -> Node | None:
         if "schema" in param.value:
@@ -188,7 +213,7 @@ class Operations:
             rtype = None if media is None else self.converter.type_of(schema, scope, name) if schema else _untyped(media)
             stream = self._stream_type(response, media, scope, name)
             out.append(ir.Response(status, media, rtype, _text(response.value.get("description")), self.converter.where(response),
-                                   stream, **_media_example(response.value, media)))
+                                   stream, **self._media_example(response, media)))
         return tuple(out)
 
     def _stream_type(self, response: Node, media: str | None, scope: ModuleScope, name: str) -> ir.TypeRef | None:
@@ -242,26 +267,3 @@ def _text(value: Any) -> str | None:
     return value.strip() if isinstance(value, str) and value.strip() else None
 
 
-def _example(param: dict[str, Any], schema: dict[str, Any]) -> dict[str, Any]:
-    """The parameter's example: its own `example`, the first of its `examples`, else its schema's."""
-    if "example" in param:
-        return {"example": param["example"], "has_example": True}
-    examples = param.get("examples")
-    if isinstance(examples, dict):
-        for entry in examples.values():
-            if isinstance(entry, dict) and "value" in entry:
-                return {"example": entry["value"], "has_example": True}
-    if "example" in schema:
-        return {"example": schema["example"], "has_example": True}
-    if isinstance(schema.get("examples"), list) and schema["examples"]:
-        return {"example": schema["examples"][0], "has_example": True}
-    return {}
-
-
-def _media_example(response: dict[str, Any], media: str | None) -> dict[str, Any]:
-    """The example a response's chosen media type gives for its body, if it gives one."""
-    content = response.get("content")
-    entry = next((v for k, v in content.items() if k.split(";")[0].strip() == media), None) if isinstance(content, dict) else None
-    if not isinstance(entry, dict):
-        return {}
-    return _example(entry, {})
