@@ -279,7 +279,7 @@ def _walk(tree: Any, budget: int, max_string_chars: int = MAX_STRING_CHARS,
         raise _not_json(tree, None)
     stack: list[tuple[Any, Any, int, int]] = [(tree, None, 1, top)] if isinstance(tree, (dict, list)) else []
     # Only collections go on the stack: scalars, most of a spec, are checked where they are met.
-    inner, special, obj, literal = refplaces.inner, refplaces.SPECIAL_KEYS, refplaces.OBJECT, refplaces.LITERAL
+    inner, same, special, obj = refplaces.inner, refplaces.SAME, refplaces.SPECIAL_KEYS, refplaces.OBJECT
     while stack:
         node, path, depth, kind = stack.pop()
         budget -= len(node)
@@ -295,13 +295,17 @@ def _walk(tree: Any, budget: int, max_string_chars: int = MAX_STRING_CHARS,
                 if every is not None:  # the last place met is the first in the text: the walk goes last key first
                     every[ref if isinstance(ref, (str, int, float, bool)) or ref is None else _UNHASHABLE] = path
             children: Any = node.items()
+            keyed = kind == obj  # only an OBJECT's keys say how its values are read (a list's are numbers)
         else:
             children = enumerate(node)
+            keyed = False
+        usual = same[kind]
         for key, value in children:
             if isinstance(value, (dict, list)):
-                inner_kind = (kind if kind == literal else inner(kind, key, value, swagger2) if kind == obj and key in special
-                              else obj)  # (most keys are none of refplaces' few: no call)
-                stack.append((value, (path, key), depth + 1, inner_kind))
+                # Most keys are none of refplaces' few: no call for them.
+                value_kind = (inner(kind, key, value, swagger2)
+                              if keyed and (key in special or (key and key[0] == "x" and key[:2] == "x-")) else usual)
+                stack.append((value, (path, key), depth + 1, value_kind))
             elif isinstance(value, str):
                 if len(value) > max_string_chars:
                     raise _long_string(value, (path, key), max_string_chars)

@@ -341,6 +341,41 @@ def test_only_refs_where_a_reference_may_be_are_followed(tmp_path: Path) -> None
     assert sorted(os.path.basename(f) for f in doc.trees) == ["error.yaml", "responses.yaml", "root.yaml", "sample.yaml"]
 
 
+# Where a name may be one of the data keywords, or the walk cannot know: the `$ref` is followed.
+# Each names `target.yaml`, which the load must read (the converter alone would never read it).
+NAMES_LIKE_DATA_KEYWORDS = {
+    "a property called `example`": ("components:\n  schemas:\n    S:\n      type: object\n      properties:\n"
+                                    "        example: {$ref: 'target.yaml'}\n", {}),
+    "a response called `default`": ("components:\n  responses:\n    R:\n      description: r\n      links:\n"
+                                    "        default: {$ref: 'target.yaml'}\n", {}),
+    "an Example Object called `value`": ("components:\n  examples:\n    value: {$ref: 'target.yaml'}\n", {}),
+    "a header called `enum`": ("components:\n  responses:\n    R:\n      description: r\n      headers:\n"
+                               "        enum: {$ref: 'target.yaml'}\n", {}),
+    "a property called `value` of a schema in a file of its own": (
+        "components:\n  schemas:\n    Price: {$ref: 'price.yaml'}\n",
+        {"price.yaml": "type: object\nproperties:\n  value: {$ref: 'target.yaml'}\n  default: {$ref: 'target.yaml'}\n"}),
+    "a link called `default` of a response in a file of its own": (
+        "components:\n  responses:\n    R: {$ref: 'response.yaml'}\n",
+        {"response.yaml": "description: r\nlinks:\n  default: {$ref: 'target.yaml'}\n"}),
+    "a map of components by name, in a file of its own": (
+        "components:\n  schemas:\n    E: {$ref: 'defs.yaml#/example'}\n",
+        {"defs.yaml": "example:\n  type: object\n  properties:\n    a: {$ref: 'target.yaml'}\n"}),
+    "data under an extension": ("x-thing:\n  value: {$ref: 'target.yaml'}\n", {}),
+}
+
+
+@pytest.mark.parametrize("place", list(NAMES_LIKE_DATA_KEYWORDS))
+def test_a_ref_under_a_name_like_a_data_keyword_is_followed(tmp_path: Path, place: str) -> None:
+    body, others = NAMES_LIKE_DATA_KEYWORDS[place]
+    root = tmp_path / "root.yaml"
+    root.write_text("openapi: 3.1.0\ninfo: {title: T, version: '1'}\npaths: {}\n" + body, encoding="utf-8")
+    for name, text in others.items():
+        (tmp_path / name).write_text(text, encoding="utf-8")
+    (tmp_path / "target.yaml").write_text("type: string\n", encoding="utf-8")
+    doc = load(str(root))
+    assert str(tmp_path / "target.yaml") in doc.trees
+
+
 def test_swagger2_examples_are_data(tmp_path: Path) -> None:
     """In a Swagger 2.0 spec too: a response's `examples` (by media type) and a schema's
     `example` keep their `$ref` keys as written, neither read as files nor moved to 3.0's

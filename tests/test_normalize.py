@@ -761,34 +761,23 @@ def test_refs_in_examples_and_defaults_are_data_and_a_property_may_be_called_ref
     assert definition.default == {"$ref": "missing.yaml#/X"}
 
 
-@pytest.mark.parametrize("place", ["a property called `example`", "a response called `default`",
-                                   "an Example Object in `examples`"])
-def test_a_ref_where_a_name_could_be_a_data_keyword_is_still_a_ref(tmp_path: Path, place: str) -> None:
-    """The names `example`, `default` and `value` are data only as keywords: as a property's,
-    a response's or an example's name they hold objects whose `$ref` must resolve."""
+def test_a_ref_that_does_not_resolve_in_a_file_of_its_own_is_an_error_under_any_key(tmp_path: Path) -> None:
+    """The top of a file a `$ref` reaches is read as every place was before `refplaces`: a link
+    called `default` there is checked, though a `default` is data where the structure is known."""
+    (tmp_path / "response.yaml").write_text("description: r\nlinks:\n  default: {$ref: '#/nowhere'}\n", encoding="utf-8")
     text = textwrap.dedent("""\
         openapi: 3.1.0
         info: {title: T, version: '1'}
-        paths:
-          /x:
-            get:
-              responses:
+        paths: {}
+        components:
+          responses:
+            R: {$ref: 'response.yaml'}
         """)
-    text += {
-        "a property called `example`": "        '200':\n          description: ok\n          content:\n"
-                                         "            application/json:\n              schema:\n"
-                                         "                type: object\n                properties:\n"
-                                         "                  example: {$ref: '#/components/schemas/Missing'}\n",
-        "a response called `default`": "        default: {$ref: '#/components/responses/Missing'}\n",
-        "an Example Object in `examples`": "        '200':\n          description: ok\n          content:\n"
-                                           "            application/json:\n              examples:\n"
-                                           "                value: {$ref: '#/components/examples/Missing'}\n",
-    }[place]
-    (tmp_path / "spec.yaml").write_text(text)
+    (tmp_path / "spec.yaml").write_text(text, encoding="utf-8")
     with pytest.raises(SpecError) as info:
         normalize(load(str(tmp_path / "spec.yaml")))
     assert info.value.diagnostic.code == "unresolved-ref"
-    assert info.value.diagnostic.location.line == _line_of(text, "Missing")
+    assert info.value.diagnostic.location.pointer == "#/links/default/$ref"
 
 
 def test_a_merged_property_from_another_file_keeps_its_examples_refs_as_written(tmp_path: Path) -> None:
