@@ -279,7 +279,7 @@ def _walk(tree: Any, budget: int, max_string_chars: int = MAX_STRING_CHARS,
         raise _not_json(tree, None)
     stack: list[tuple[Any, Any, int, int]] = [(tree, None, 1, top)] if isinstance(tree, (dict, list)) else []
     # Only collections go on the stack: scalars, most of a spec, are checked where they are met.
-    inner, same, special, obj = refplaces.inner, refplaces.SAME, refplaces.SPECIAL_KEYS, refplaces.OBJECT
+    inner, same, special, obj, names = refplaces.inner, refplaces.SAME, refplaces.SPECIAL_KEYS, refplaces.OBJECT, refplaces.NAMES
     while stack:
         node, path, depth, kind = stack.pop()
         budget -= len(node)
@@ -295,7 +295,7 @@ def _walk(tree: Any, budget: int, max_string_chars: int = MAX_STRING_CHARS,
                 if every is not None:  # the last place met is the first in the text: the walk goes last key first
                     every[ref if isinstance(ref, (str, int, float, bool)) or ref is None else _UNHASHABLE] = path
             children: Any = node.items()
-            keyed = kind == obj  # only an OBJECT's keys say how its values are read (a list's are numbers)
+            keyed = kind == obj or kind == names  # only these keys say how values are read (a list's are numbers)
         else:
             children = enumerate(node)
             keyed = False
@@ -412,5 +412,6 @@ def load(path: str, limits: Limits = DEFAULT_LIMITS, *, unchecked_root: bool = F
         doc.trees[root] = swagger2.convert(doc.trees[root])
         doc.moved = swagger2.MOVED
         doc.refs[root] = {}  # its refs as converted, found again
-        _walk(doc.trees[root], budget=_node_budget(doc.texts[root]), every=doc.refs[root])
+        # (As its first walk read it: what 2.0's conversion keeps of an `examples` is data.)
+        _walk(doc.trees[root], budget=_node_budget(doc.texts[root]), every=doc.refs[root], swagger2=True)
     return doc

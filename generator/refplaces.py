@@ -36,13 +36,16 @@ _NAMES_KEYS = frozenset({
 
 SPECIAL_KEYS = _LITERAL_KEYS | _NAMES_KEYS | {"examples"}
 """With the keys of extensions (`x-…`), the keys at which the value of an OBJECT is not read as an
-OBJECT itself (see `inner`); a value of any other kind of collection is read as `same` says."""
+OBJECT itself (see `inner`). In a map of names only extensions' keys matter; a value of any other
+kind of collection (and every value of a list) is read as `SAME` says."""
 
 
 def inner(kind: int, key: Any, value: dict[str, Any] | list[Any], swagger2: bool = False) -> int:
     """How to read `value`, a mapping or a list found at `key` (an index, in a list) in a
     collection read as `kind`. `swagger2`: a Swagger 2.0 document, whose `examples` (a
     response's, by media type) are data."""
+    if kind == NAMES and isinstance(key, str) and key.startswith("x-"):
+        return UNKNOWN  # an extension of the Paths, Responses or a Callback Object (or a name: either way, kept)
     if kind != OBJECT:
         return same(kind)
     if key in _LITERAL_KEYS:

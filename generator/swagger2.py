@@ -60,8 +60,8 @@ def _rewrite(value: Any, kind: int = refplaces.OBJECT) -> Any:
         return value
     out = {k: _rewrite(v, refplaces.inner(kind, k, v, swagger2=True)) if isinstance(v, (dict, list)) else v
            for k, v in value.items()}
-    if kind != refplaces.OBJECT:
-        return out
+    if not refplaces.is_reference(kind):
+        return out  # a map of names: its keys are not keywords
     ref = out.get("$ref")
     if isinstance(ref, str) and ref.startswith("#/"):
         for new, old in MOVED[:3]:

@@ -361,6 +361,7 @@ NAMES_LIKE_DATA_KEYWORDS = {
         "components:\n  schemas:\n    E: {$ref: 'defs.yaml#/example'}\n",
         {"defs.yaml": "example:\n  type: object\n  properties:\n    a: {$ref: 'target.yaml'}\n"}),
     "data under an extension": ("x-thing:\n  value: {$ref: 'target.yaml'}\n", {}),
+    "data under an extension of the Paths Object": ("paths:\n  x-meta:\n    value: {$ref: 'target.yaml'}\n", {}),
 }
 
 
@@ -368,7 +369,8 @@ NAMES_LIKE_DATA_KEYWORDS = {
 def test_a_ref_under_a_name_like_a_data_keyword_is_followed(tmp_path: Path, place: str) -> None:
     body, others = NAMES_LIKE_DATA_KEYWORDS[place]
     root = tmp_path / "root.yaml"
-    root.write_text("openapi: 3.1.0\ninfo: {title: T, version: '1'}\npaths: {}\n" + body, encoding="utf-8")
+    paths = "" if body.startswith("paths:") else "paths: {}\n"
+    root.write_text("openapi: 3.1.0\ninfo: {title: T, version: '1'}\n" + paths + body, encoding="utf-8")
     for name, text in others.items():
         (tmp_path / name).write_text(text, encoding="utf-8")
     (tmp_path / "target.yaml").write_text("type: string\n", encoding="utf-8")
@@ -405,6 +407,85 @@ def test_swagger2_examples_are_data(tmp_path: Path) -> None:
     assert schema["example"] == {"body": {"$ref": "#/definitions/Doc", "type": "file"}}
     assert doc.trees[str(root)]["paths"]["/x"]["get"]["responses"]["200"]["content"]["application/json"]["schema"] == \
         {"$ref": "#/components/schemas/Doc"}
+
+
+def test_swagger2_refs_in_extensions_move_with_their_targets(tmp_path: Path) -> None:
+    """Azure's `x-ms-parameterized-host` and `x-ms-paths` hold `#/parameters/...` refs: the
+    conversion moves them to 3.0's places, as every other reference."""
+    root = _write(tmp_path / "root.yaml", """
+        swagger: '2.0'
+        info: {title: T, version: '1'}
+        x-ms-parameterized-host:
+          hostTemplate: '{endpoint}'
+          parameters: [{$ref: '#/parameters/Endpoint'}]
+        paths: {}
+        parameters:
+          Endpoint: {name: endpoint, in: path, required: true, type: string, x-ms-skip-url-encoding: true}
+        definitions:
+          Doc: {type: object, x-see: {value: {$ref: '#/definitions/Doc'}}}
+        """)
+    tree = load(str(root)).trees[str(root)]
+    assert tree["x-ms-parameterized-host"]["parameters"] == [{"$ref": "#/components/parameters/Endpoint"}]
+    assert tree["components"]["schemas"]["Doc"]["x-see"] == {"value": {"$ref": "#/components/schemas/Doc"}}
+
+
+def test_swagger2_examples_the_conversion_keeps_are_data(tmp_path: Path) -> None:
+    """A 2.0 parameter's `examples` (not 2.0's, but written) is kept by the conversion: its refs
+    stay data when the converted tree is walked again, as they were in the 2.0 tree."""
+    root = _write(tmp_path / "root.yaml", """
+        swagger: '2.0'
+        info: {title: T, version: '1'}
+        paths:
+          /x:
+            get:
+              parameters:
+                - {name: q, in: query, type: string, examples: {one: {$ref: '#/definitions/Nothing'}}}
+              responses: {'200': {description: ok}}
+        """)
+    doc = load(str(root))
+    assert "#/definitions/Nothing" not in doc.refs[str(root)]
+    assert "#/components/schemas/Nothing" not in doc.refs[str(root)]
+
+
+def test_the_walk_asks_refplaces_wherever_it_matters() -> None:
+    """The load's walk asks `refplaces.inner` only at its few keys and takes the usual answer
+    elsewhere: its refs are those of a walk that asks at every value, on trees with every key
+    that matters in every kind of place (and on the OpenAI spec, where ../shared is)."""
+    from generator import refplaces
+    from generator.loader import _walk
+
+    def asking(tree: object, top: int, swagger2: bool) -> dict[object, object]:
+        found: dict[object, object] = {}
+        stack = [(tree, "#", top)]
+        while stack:
+            node, path, kind = stack.pop()
+            if isinstance(node, dict) and "$ref" in node and refplaces.is_reference(kind):
+                found.setdefault(node["$ref"], path)
+            items = node.items() if isinstance(node, dict) else enumerate(node) if isinstance(node, list) else ()
+            for key, value in items:
+                if isinstance(value, (dict, list)):
+                    stack.append((value, f"{path}/{key}", refplaces.inner(kind, key, value, swagger2)))
+        return found
+
+    keys = [*sorted(refplaces.SPECIAL_KEYS), "x-ext", "type", "items", "", "x", "xy"]
+
+    def tree(path: str, depth: int) -> object:  # each `$ref` names its own place: a set of them says which were met
+        node: dict[str, object] = {"$ref": path}
+        if depth:
+            node.update({key: tree(f"{path}/{key}", depth - 1) for key in keys})
+            node["list"] = [tree(f"{path}/list/0", depth - 1)]
+        return node
+
+    samples = [tree("#", 3)]
+    openai = REPO.parent / "shared" / "specs" / "openai" / "openapi-2026-08-21.yaml"
+    if openai.is_file():
+        samples.append(load(str(openai)).trees[str(openai)])
+    for sample in samples:
+        for top in (refplaces.OBJECT, refplaces.UNKNOWN):
+            for swagger2 in (False, True):
+                every: dict[object, object] = {}
+                _walk(sample, budget=10**9, every=every, top=top, swagger2=swagger2)
+                assert set(every) == set(asking(sample, top, swagger2))
 
 
 def test_external_files_are_displayed_relative_to_cwd(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -794,7 +794,8 @@ def test_a_merged_property_from_another_file_keeps_its_examples_refs_as_written(
               example: {$ref: 'schema.json'}
         Q: {type: string}
         """), encoding="utf-8")
-    (tmp_path / "schema.json").write_text("{}", encoding="utf-8")  # were the example's $ref read as one
+    # The load follows every `$ref` in a file of its own, data or not (see refplaces): it must exist.
+    (tmp_path / "schema.json").write_text("{}", encoding="utf-8")
     result = _norm(tmp_path, """
     M:
       allOf:
@@ -842,6 +843,32 @@ def test_examples_given_by_ref_to_an_example_object_are_read(tmp_path: Path) -> 
     (op,) = normalize(load(str(tmp_path / "spec.yaml"))).api.operations
     assert (op.parameters[0].example, op.parameters[0].has_example) == ("shoes", True)
     assert (op.responses[0].example, op.responses[0].has_example) == ({"id": "it_1", "$ref": "kept"}, True)
+
+
+def test_an_example_whose_ref_leads_back_to_itself_is_skipped_with_a_warning(tmp_path: Path) -> None:
+    (tmp_path / "spec.yaml").write_text(textwrap.dedent("""\
+        openapi: 3.1.0
+        info: {title: T, version: '1'}
+        paths:
+          /items:
+            get:
+              parameters:
+                - name: q
+                  in: query
+                  schema: {type: string, example: from-the-schema}
+                  examples:
+                    loop: {$ref: '#/components/examples/Loop'}
+              responses: {'204': {description: none}}
+        components:
+          examples:
+            Loop: {$ref: '#/components/examples/Loop'}
+        """), encoding="utf-8")
+    result = normalize(load(str(tmp_path / "spec.yaml")))
+    (op,) = result.api.operations
+    assert (op.parameters[0].example, op.parameters[0].has_example) == ("from-the-schema", True)
+    (warning,) = [d for d in result.diagnostics if d.code == "example-ref-loop"]
+    assert "'loop' leads back to itself" in warning.message
+    assert warning.location.pointer == "#/paths/~1items/get/parameters/0/examples/loop"
 
 
 def test_ref_into_another_file_resolves(tmp_path: Path) -> None:

@@ -173,7 +173,7 @@ def _referenced_components(resolver: Resolver, node: Node, refs: dict[str, Any])
         if kind == refplaces.LITERAL:
             continue  # no reference in it
         if isinstance(value, dict):
-            ref = value.get("$ref") if kind == refplaces.OBJECT else None
+            ref = value.get("$ref") if refplaces.is_reference(kind) else None
             if isinstance(ref, str):
                 target = resolver.known(file, ref) or resolver.target(Node(file, chain_pointer(path), value))
                 key = f"{target.file}{target.pointer}"

@@ -11,7 +11,7 @@ from typing import Any
 
 from .. import ir
 from ..conform import coerce_default, fits
-from ..diagnostics import Diagnostic, Severity
+from ..diagnostics import Diagnostic, Severity, SpecError
 from ..loader import join_pointer
 from ..names import DeferredNameAllocator, NameAllocator, class_name, field_name, module_name, snake_case
 from .refs import Node, Resolver
@@ -139,7 +139,13 @@ class Operations:
             return {"example": value["example"], "has_example": True}
         examples = value.get("examples")
         for name in examples if isinstance(examples, dict) else ():
-            entry = self.resolver.resolve(self.resolver.child(node, "examples", name)).value
+            at = self.resolver.child(node, "examples", name)
+            try:
+                entry = self.resolver.resolve(at).value
+            except SpecError as exc:  # each `$ref` resolves (normalize checked it): a loop, or a chain too long
+                why = "leads back to itself" if exc.diagnostic.code == "circular-ref" else "is a chain of too many $refs"
+                self.warn("example-ref-loop", f"example {name!r} {why}; skipped", at)
+                continue
             if isinstance(entry, dict) and "value" in entry:
                 return {"example": entry["value"], "has_example": True}
         if "example" in schema:

@@ -116,7 +116,7 @@ def rebase_refs(value: Any, file: str, kind: int = refplaces.OBJECT) -> Any:
     if isinstance(value, dict):
         out = {k: rebase_refs(v, file, refplaces.inner(kind, k, v)) if isinstance(v, (dict, list)) else v
                for k, v in value.items()}
-        if kind == refplaces.OBJECT and isinstance(value.get("$ref"), str):
+        if refplaces.is_reference(kind) and isinstance(value.get("$ref"), str):
             target, _, fragment = value["$ref"].partition("#")
             out["$ref"] = f"{ref_file(target, file) if target else file}#{fragment}"
         return out
