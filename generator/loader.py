@@ -9,6 +9,7 @@ milliseconds, and where it is not sure PyYAML composes the file's marks, a secon
 from __future__ import annotations
 
 import os
+import stat
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
@@ -210,14 +211,22 @@ def _node_budget(text: str) -> int:
 
 
 def _read(path: str, shown: str, referrer: Location | None, limits: Limits = DEFAULT_LIMITS) -> str:
+    """A spec file's text. Only a regular file is read, and no more than the limit: a `$ref` to
+    `/dev/zero` would otherwise read until memory ran out, and one to a FIFO wait for ever
+    (opened without waiting for a writer, refused once seen to be one)."""
     where = referrer or Location(shown)
     try:
-        size = os.path.getsize(path)
-        if size > limits.max_file_bytes:
-            raise error("file-too-large", f"{shown} is {size} bytes, over the limit of {limits.max_file_bytes}"
-                        + _RAISE_IT.format(key="max_file_bytes", flag="max-file-bytes"), where)
-        with open(path, "rb") as fh:
-            raw = fh.read()
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
+        with open(fd, "rb") as fh:
+            st = os.fstat(fd)
+            if stat.S_ISDIR(st.st_mode):
+                raise IsADirectoryError
+            if not stat.S_ISREG(st.st_mode):
+                raise error("file-unreadable", f"{shown} is not a regular file", where)
+            raw = fh.read(limits.max_file_bytes + 1)  # (it may have grown since)
+        if max(st.st_size, len(raw)) > limits.max_file_bytes:
+            raise error("file-too-large", f"{shown} is {max(st.st_size, len(raw))} bytes, over the limit of "
+                        f"{limits.max_file_bytes}" + _RAISE_IT.format(key="max_file_bytes", flag="max-file-bytes"), where)
     except FileNotFoundError:
         raise error("file-not-found", f"no such file: {shown}", where) from None
     except IsADirectoryError:
