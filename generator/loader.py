@@ -263,8 +263,8 @@ def _not_json(value: Any, path: Any) -> _NotJson:
 
 
 def _walk(tree: Any, budget: int, max_string_chars: int = MAX_STRING_CHARS,
-          every: dict[Any, Any] | None = None, *, swagger2: bool = False,
-          maybe: list[tuple[str, str]] | None = None) -> list[tuple[str, str]]:
+          every: dict[Any, Any] | None = None, *, top: int = refplaces.OBJECT,
+          swagger2: bool = False) -> list[tuple[str, str]]:
     """The load's one walk over a file's tree, which checks its limits and finds its `$ref`s:
     (ref value, pointer of the $ref) for every `$ref` that names another file, returned; and
     into `every`, if given, each `$ref` value met (any type) with the path of a mapping that
@@ -277,11 +277,8 @@ def _walk(tree: Any, budget: int, max_string_chars: int = MAX_STRING_CHARS,
     joined into a pointer only for a `$ref`.
 
     A `$ref` counts only where it is a reference (see `refplaces`): not inside an example or a
-    default, nor as the name of a property. The tree's top is read as an object: the spec's own
-    top is one, and so, most likely, is the top of a file a `$ref` reaches. For such a file,
-    whose top may instead be a map of components by any names, `maybe` gets the `$ref`s naming
-    another file that would be references were the guess wrong. `swagger2`: the tree is part of
-    a Swagger 2.0 spec.
+    default, nor as the name of a property. `top`: how the tree's top is read (a file that a
+    `$ref` reaches: `refplaces.UNKNOWN`); `swagger2`: the tree is part of a Swagger 2.0 spec.
     """
     found: list[tuple[str, str]] = []
     budget -= 1  # the root; every other node is counted with its parent's size
@@ -289,7 +286,7 @@ def _walk(tree: Any, budget: int, max_string_chars: int = MAX_STRING_CHARS,
         raise _long_string(tree, None, max_string_chars)
     if not isinstance(tree, (dict, list, *_JSON_SCALARS)):
         raise _not_json(tree, None)
-    stack: list[tuple[Any, Any, int, int]] = [(tree, None, 1, refplaces.OBJECT)] if isinstance(tree, (dict, list)) else []
+    stack: list[tuple[Any, Any, int, int]] = [(tree, None, 1, top)] if isinstance(tree, (dict, list)) else []
     # Only collections go on the stack: scalars, most of a spec, are checked where they are met.
     inner, same, special, obj, names = refplaces.inner, refplaces.SAME, refplaces.SPECIAL_KEYS, refplaces.OBJECT, refplaces.NAMES
     while stack:
@@ -300,15 +297,12 @@ def _walk(tree: Any, budget: int, max_string_chars: int = MAX_STRING_CHARS,
         if depth > parse.MAX_DEPTH:
             raise _Refused("nesting-too-deep", parse.TOO_DEEP, chain_pointer(path))
         if isinstance(node, dict):
-            if "$ref" in node:
+            if "$ref" in node and refplaces.is_reference(kind):
                 ref = node["$ref"]
-                if refplaces.is_reference(kind):
-                    if isinstance(ref, str) and not ref.startswith("#"):
-                        found.append((ref, chain_pointer(path)))
-                    if every is not None:  # the last place met is the first in the text: the walk goes last key first
-                        every[ref if isinstance(ref, (str, int, float, bool)) or ref is None else _UNHASHABLE] = path
-                elif maybe is not None and isinstance(ref, str) and not ref.startswith("#"):
-                    maybe.append((ref, chain_pointer(path)))
+                if isinstance(ref, str) and not ref.startswith("#"):
+                    found.append((ref, chain_pointer(path)))
+                if every is not None:  # the last place met is the first in the text: the walk goes last key first
+                    every[ref if isinstance(ref, (str, int, float, bool)) or ref is None else _UNHASHABLE] = path
             children: Any = node.items()
             keyed = kind == obj or kind == names  # only these keys say how values are read (a list's are numbers)
         else:
@@ -388,49 +382,39 @@ class RootCheck:
 
 def load(path: str, limits: Limits = DEFAULT_LIMITS, *, unchecked_root: bool = False) -> Document:
     """Read the spec at `path` and every file its `$ref`s reach. `unchecked_root`: the root file,
-    if YAML, is read by yaml-rs without `RootCheck`'s check, which the caller makes.
-
-    In a file a `$ref` reaches, read as the object it most likely is (see `_walk`), a `$ref` in
-    data (an example, a default) may yet be a reference: that file's top may be a map of
-    components, one of them called `example`. Its file is read if it can be, and nothing is said
-    if it cannot: it is most likely data (`{"$ref": "schema.json"}` in an example of a schema
-    registry), and where it is a reference after all, the conversion that follows it says that
-    it does not resolve. A file so read is taken as data until a reference reaches it too."""
+    if YAML, is read by yaml-rs without `RootCheck`'s check, which the caller makes."""
     root = os.path.abspath(path)
     doc = Document(root=root, trees={}, texts={}, display={})
-    is_2 = False
-    maybe_only: dict[str, list[Diagnostic]] = {}
-    """Files read only for `$ref`s that are most likely data, each with its diagnostics, kept back."""
-    queue: list[tuple[str, Location | None, bool]] = [(root, None, True)]
+    queue: list[tuple[str, Location | None]] = [(root, None)]
     while queue:
-        file, referrer, needed = queue.pop(0)
-        if file in doc.trees and not (needed and file in maybe_only):
+        file, referrer = queue.pop(0)
+        if file in doc.trees:
             continue
-        if file in doc.trees:  # read for data before, and reached by a reference now: as if read now
-            doc.diagnostics.extend(maybe_only.pop(file))
-            refs, maybe = _refs(doc, file, limits, is_2, every=doc.refs.setdefault(file, {}))
-        else:
-            try:
-                diags, refs, maybe = _read_file(doc, file, path if file == root else None, referrer, limits, is_2,
-                                                unchecked=unchecked_root and file == root, needed=needed)
-            except SpecError:
-                if needed:
-                    raise
-                continue  # most likely data: nothing to say
-            if needed:
-                doc.diagnostics.extend(diags)
-            else:
-                maybe_only[file] = diags
-            is_2 = is_2 or (file == root and swagger2.is_swagger2(doc.trees[root]))
+        shown = _display_name(file) if file != root else path
+        doc.display[file] = shown
+        text = _read(file, shown, referrer, limits)
+        doc.texts[file] = text
+        tree, diags = _parse(file, text, shown, unchecked=unchecked_root and file == root)
+        doc.trees[file] = tree
+        if not _is_json(file):
+            doc.printable.add(file)
+        doc.diagnostics.extend(diags)
+        try:
+            every = doc.refs[file] = {}
+            refs = _walk(tree, budget=_node_budget(text), max_string_chars=limits.max_string_chars, every=every,
+                         top=refplaces.OBJECT if file == root else refplaces.UNKNOWN,
+                         swagger2=swagger2.is_swagger2(doc.trees[root]))
+        except _NotJson as exc:
+            raise error(exc.code, exc.message, doc.locate(file, exc.pointer)) from None
+        except _Refused as exc:
+            # No line: finding one means composing the whole (huge or deep) text again.
+            raise error(exc.code, exc.message, Location(shown, exc.pointer)) from None
+        except parse.ParseFailure as exc:
+            raise error(exc.code, exc.message, Location(shown)) from None
         for ref, where in refs:
             if "://" in ref.split("#", 1)[0]:
-                if needed:
-                    raise error("remote-ref", f"remote $ref {ref!r} is not supported", doc.locate(file, where))
-                continue
-            queue.append((ref_file(ref, file), doc.locate(file, where), needed))
-        for ref, where in maybe:
-            if "://" not in ref.split("#", 1)[0]:
-                queue.append((ref_file(ref, file), doc.locate(file, where), False))
+                raise error("remote-ref", f"remote $ref {ref!r} is not supported", doc.locate(file, where))
+            queue.append((ref_file(ref, file), doc.locate(file, where)))
     if not isinstance(doc.trees[root], dict):
         raise error("not-openapi", f"{path} is not an OpenAPI document (top level is not a mapping)", Location(path))
     if swagger2.is_swagger2(doc.trees[root]):
@@ -440,43 +424,3 @@ def load(path: str, limits: Limits = DEFAULT_LIMITS, *, unchecked_root: bool = F
         # (As its first walk read it: what 2.0's conversion keeps of an `examples` is data.)
         _walk(doc.trees[root], budget=_node_budget(doc.texts[root]), every=doc.refs[root], swagger2=True)
     return doc
-
-
-def _read_file(doc: Document, file: str, shown_root: str | None, referrer: Location | None, limits: Limits, is_2: bool,
-               *, unchecked: bool, needed: bool) -> tuple[list[Diagnostic], list[tuple[str, str]], list[tuple[str, str]]]:
-    """Read, parse and walk one file into `doc` (`shown_root`: how the spec's own file is shown):
-    its diagnostics, and the refs of its walk (see `_refs`), its refs for normalize's check kept
-    if `needed`. Where it fails, `doc` is left as it was."""
-    shown = shown_root if shown_root is not None else _display_name(file)
-    text = _read(file, shown, referrer, limits)
-    tree, diags = _parse(file, text, shown, unchecked=unchecked)
-    doc.display[file], doc.texts[file], doc.trees[file] = shown, text, tree
-    if not _is_json(file):
-        doc.printable.add(file)
-    try:
-        refs, maybe = _refs(doc, file, limits, is_2 or (shown_root is not None and swagger2.is_swagger2(tree)),
-                            every=doc.refs.setdefault(file, {}) if needed else None)
-    except SpecError:
-        for part in (doc.display, doc.texts, doc.trees, doc.refs):
-            part.pop(file, None)
-        doc.printable.discard(file)
-        raise
-    return diags, refs, maybe
-
-
-def _refs(doc: Document, file: str, limits: Limits, is_2: bool,
-          every: dict[Any, Any] | None) -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
-    """A file's walk (see `_walk`): its refs to other files, and those most likely data (none in
-    the spec's own file, whose structure is known), or the error of a limit it passes."""
-    maybe: list[tuple[str, str]] | None = None if file == doc.root else []
-    try:
-        refs = _walk(doc.trees[file], budget=_node_budget(doc.texts[file]), max_string_chars=limits.max_string_chars,
-                     every=every, swagger2=is_2, maybe=maybe)
-    except _NotJson as exc:
-        raise error(exc.code, exc.message, doc.locate(file, exc.pointer)) from None
-    except _Refused as exc:
-        # No line: finding one means composing the whole (huge or deep) text again.
-        raise error(exc.code, exc.message, Location(doc.display[file], exc.pointer)) from None
-    except parse.ParseFailure as exc:
-        raise error(exc.code, exc.message, Location(doc.display[file])) from None
-    return refs, maybe or []

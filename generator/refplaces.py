@@ -9,12 +9,10 @@ parameter, a response, a path item. Two kinds of place hold something else:
 - maps of names: `properties`, `paths`, `responses`, `content`, the sections of `components`…
   Their keys are names: a property called `$ref` is a property, a response called `default` is
   a response, not a keyword.
-The top of every file is read as an object: the spec's own top is one, and so, most likely, is
-the top of a file a `$ref` reaches (a schema, a response, an Example). That file does not say
-so, though: it may be a map of components, one of which is called `example`. So the load reads
-the file of a `$ref` that looks like data there only if it can, and says nothing if it cannot
-(see `loader.load`). All an extension (`x-…`) holds is UNKNOWN: every `$ref` there counts, as
-tools resolve there.
+That is read from the root file's structure. The top of another file is read as the walks read
+every place before: each `$ref` in it counts, data or not, since a file does not say what it
+holds (a schema, whose `properties` may hold one called `value`, or a map of components, one of
+which may be called `properties`). So is all an extension (`x-…`) holds: tools resolve there.
 """
 
 from __future__ import annotations
@@ -23,8 +21,8 @@ from typing import Any
 
 OBJECT, NAMES, LITERAL, UNKNOWN = 0, 1, 2, 3
 """How a collection is read. OBJECT: its keys are keywords, its `$ref` a reference. NAMES: its
-keys are names, each value an OBJECT. LITERAL: data, all the way down. UNKNOWN: an extension's
-value and all below it: every `$ref` counts."""
+keys are names, each value an OBJECT. LITERAL: data, all the way down. UNKNOWN: the top of a
+file that a `$ref` reaches, or an extension's value, and all below it: every `$ref` counts."""
 
 _LITERAL_KEYS = frozenset({"example", "default", "enum", "const", "value", "dataValue", "serializedValue"})
 _NAMES_KEYS = frozenset({

@@ -411,57 +411,6 @@ def test_swagger2_examples_are_data(tmp_path: Path) -> None:
         {"$ref": "#/components/schemas/Doc"}
 
 
-def test_in_a_file_a_ref_reaches_a_ref_in_data_is_read_only_if_it_can_be(tmp_path: Path) -> None:
-    """An Example Object or a schema in a file of its own is read as one: a `$ref` in its value
-    or its example is most likely data, whose file is read only if it is there and readable, and
-    is never an error (a remote one neither); a warning of such a file is not said."""
-    root = _write(tmp_path / "root.yaml", """
-        openapi: 3.1.0
-        info: {title: T, version: '1'}
-        paths: {}
-        components:
-          examples:
-            Stored: {$ref: 'stored.yaml'}
-          schemas:
-            Doc: {$ref: 'doc.yaml'}
-        """)
-    _write(tmp_path / "stored.yaml", "value: {$ref: 'definitions.json'}\n")
-    _write(tmp_path / "doc.yaml", """
-        type: object
-        example: {$ref: 'https://example.com/schema.json'}
-        default: {$ref: 'present.yaml'}
-        enum: [{$ref: 'not-yaml.txt'}]
-        """)
-    _write(tmp_path / "present.yaml", "a: 1\na: 2\n")  # a duplicate key: a warning, were it read as part of the spec
-    _write(tmp_path / "not-yaml.txt", "key: [unclosed\n")
-    doc = load(str(root))
-    assert sorted(os.path.basename(f) for f in doc.trees) == ["doc.yaml", "present.yaml", "root.yaml", "stored.yaml"]
-    assert doc.diagnostics == []
-    assert str(tmp_path / "present.yaml") not in doc.refs  # nothing in it is checked either
-
-
-@pytest.mark.parametrize("data_first", [True, False])
-def test_a_file_read_as_data_and_reached_by_a_reference_is_part_of_the_spec(tmp_path: Path, data_first: bool) -> None:
-    """Whichever is met first, a file that a reference reaches is read as part of the spec: the
-    references in it must resolve, and its warnings are said."""
-    example = "  examples:\n    E: {$ref: 'example.yaml'}\n"
-    schema = "  schemas:\n    S: {$ref: 'indirect.yaml'}\n"  # a file's refs are read after the root's: met later
-    root = tmp_path / "root.yaml"
-    root.write_text("openapi: 3.1.0\ninfo: {title: T, version: '1'}\npaths: {}\ncomponents:\n"
-                    + (example + schema if data_first else schema + example), encoding="utf-8")
-    _write(tmp_path / "example.yaml", "value: {$ref: 'shared.yaml'}\n")
-    _write(tmp_path / "indirect.yaml", "allOf: [{$ref: 'shared.yaml'}]\n")
-    _write(tmp_path / "shared.yaml", "type: object\ntype: object\nproperties:\n  a: {$ref: 'missing.yaml'}\n")
-    with pytest.raises(SpecError) as info:
-        load(str(root))
-    assert info.value.diagnostic.code == "file-not-found"
-    assert "missing.yaml" in info.value.diagnostic.message
-    (tmp_path / "missing.yaml").write_text("type: string\n")
-    doc = load(str(root))
-    assert [d.code for d in doc.diagnostics] == ["duplicate-key"]
-    assert str(tmp_path / "shared.yaml") in doc.refs
-
-
 def test_swagger2_refs_in_extensions_move_with_their_targets(tmp_path: Path) -> None:
     """Azure's `x-ms-parameterized-host` and `x-ms-paths` hold `#/parameters/...` refs: the
     conversion moves them to 3.0's places, as every other reference."""
@@ -507,24 +456,23 @@ def test_the_walk_asks_refplaces_wherever_it_matters() -> None:
     from generator import refplaces
     from generator.loader import _walk
 
-    def asking(tree: object, swagger2: bool) -> tuple[set[object], set[object]]:
-        found: set[object] = set()
-        maybe: set[object] = set()
-        stack = [(tree, "#", refplaces.OBJECT)]
+    def asking(tree: object, top: int, swagger2: bool) -> dict[object, object]:
+        found: dict[object, object] = {}
+        stack = [(tree, "#", top)]
         while stack:
             node, path, kind = stack.pop()
-            if isinstance(node, dict) and "$ref" in node:
-                (found if refplaces.is_reference(kind) else maybe).add(node["$ref"])
+            if isinstance(node, dict) and "$ref" in node and refplaces.is_reference(kind):
+                found.setdefault(node["$ref"], path)
             items = node.items() if isinstance(node, dict) else enumerate(node) if isinstance(node, list) else ()
             for key, value in items:
                 if isinstance(value, (dict, list)):
                     stack.append((value, f"{path}/{key}", refplaces.inner(kind, key, value, swagger2)))
-        return found, maybe
+        return found
 
     keys = [*sorted(refplaces.SPECIAL_KEYS), "x-ext", "type", "items", "", "x", "xy"]
 
     def tree(path: str, depth: int) -> object:  # each `$ref` names its own place: a set of them says which were met
-        node: dict[str, object] = {"$ref": f"other.yaml{path}"}
+        node: dict[str, object] = {"$ref": path}
         if depth:
             node.update({key: tree(f"{path}/{key}", depth - 1) for key in keys})
             node["list"] = [tree(f"{path}/list/0", depth - 1)]
@@ -535,11 +483,11 @@ def test_the_walk_asks_refplaces_wherever_it_matters() -> None:
     if openai.is_file():
         samples.append(load(str(openai)).trees[str(openai)])
     for sample in samples:
-        for swagger2 in (False, True):
-            every: dict[object, object] = {}
-            maybe: list[tuple[str, str]] = []
-            _walk(sample, budget=10**9, every=every, swagger2=swagger2, maybe=maybe)
-            assert (set(every), {ref for ref, _ in maybe}) == asking(sample, swagger2)
+        for top in (refplaces.OBJECT, refplaces.UNKNOWN):
+            for swagger2 in (False, True):
+                every: dict[object, object] = {}
+                _walk(sample, budget=10**9, every=every, top=top, swagger2=swagger2)
+                assert set(every) == set(asking(sample, top, swagger2))
 
 
 @pytest.mark.skipif(not hasattr(os, "mkfifo") or not os.path.exists("/dev/zero"), reason="needs /dev/zero and FIFOs (POSIX)")

@@ -762,8 +762,8 @@ def test_refs_in_examples_and_defaults_are_data_and_a_property_may_be_called_ref
 
 
 def test_a_ref_that_does_not_resolve_in_a_file_of_its_own_is_an_error_under_any_key(tmp_path: Path) -> None:
-    """A response in a file of its own is read as a response: a link called `default` is a link
-    (and a `default` keyword would be data)."""
+    """The top of a file a `$ref` reaches is read as every place was before `refplaces`: a link
+    called `default` there is checked, though a `default` is data where the structure is known."""
     (tmp_path / "response.yaml").write_text("description: r\nlinks:\n  default: {$ref: '#/nowhere'}\n", encoding="utf-8")
     text = textwrap.dedent("""\
         openapi: 3.1.0
@@ -780,25 +780,6 @@ def test_a_ref_that_does_not_resolve_in_a_file_of_its_own_is_an_error_under_any_
     assert info.value.diagnostic.location.pointer == "#/links/default/$ref"
 
 
-def test_a_component_called_example_in_a_file_of_components_is_still_a_reference(tmp_path: Path) -> None:
-    """A file of components is read as if it were one object, so its component `example` looks
-    like data: its `$ref` is followed where its file is there, and where it is not, using the
-    component says so."""
-    (tmp_path / "defs.yaml").write_text("example: {$ref: 'gone.yaml'}\nkept: {$ref: 'kept.yaml'}\n", encoding="utf-8")
-    (tmp_path / "kept.yaml").write_text("type: integer\n", encoding="utf-8")
-    result = _norm(tmp_path, """
-    K: {$ref: 'defs.yaml#/kept'}
-    """)
-    assert _alias(result, "K").type == INT
-    path, text = _spec(tmp_path, """
-    E: {$ref: 'defs.yaml#/example'}
-    """)
-    with pytest.raises(SpecError) as info:
-        normalize(load(str(path)))
-    assert info.value.diagnostic.code == "unresolved-ref"
-    assert "gone.yaml" in info.value.diagnostic.message
-
-
 def test_a_merged_property_from_another_file_keeps_its_examples_refs_as_written(tmp_path: Path) -> None:
     """allOf merges a property's two sides; the earlier side's refs are made absolute so they
     resolve from the later side's file, but not the refs in its example, which are data."""
@@ -813,6 +794,8 @@ def test_a_merged_property_from_another_file_keeps_its_examples_refs_as_written(
               example: {$ref: 'schema.json'}
         Q: {type: string}
         """), encoding="utf-8")
+    # The load follows every `$ref` in a file of its own, data or not (see refplaces): it must exist.
+    (tmp_path / "schema.json").write_text("{}", encoding="utf-8")
     result = _norm(tmp_path, """
     M:
       allOf:
