@@ -142,7 +142,9 @@ class Operations:
             at = self.resolver.child(node, "examples", name)
             try:
                 entry = self.resolver.resolve(at).value
-            except SpecError as exc:  # each `$ref` resolves (normalize checked it): a loop, or a chain too long
+            except SpecError as exc:  # a loop, or a chain too long: data to show, not a spec to refuse
+                if exc.diagnostic.code not in ("circular-ref", "ref-chain"):
+                    raise
                 why = "leads back to itself" if exc.diagnostic.code == "circular-ref" else "is a chain of too many $refs"
                 self.warn("example-ref-loop", f"example {name!r} {why}; skipped", at)
                 continue
