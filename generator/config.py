@@ -15,6 +15,7 @@ from typing import Any
 from .diagnostics import Location, SpecError, error
 from .loader import DEFAULT_LIMITS, Limits, join_pointer
 from .names import class_name, field_name, method_name, package_name
+from .readfile import NotRegular, TooLarge, read_limited
 from .renames import NO_RENAMES, Rename, Renames
 from .targets import TARGETS
 
@@ -89,15 +90,29 @@ def load_config(path: str) -> list[Job]:
     return jobs_of(source)
 
 
+def config_text(path: str) -> str:
+    """A config file's text: a regular file of at most the spec limit's size (see `readfile`),
+    in UTF-8; else a one-line error."""
+    try:
+        raw = read_limited(path, DEFAULT_LIMITS.max_file_bytes)
+    except TooLarge as exc:
+        raise error("config-invalid", f"{path} is {exc.size} bytes, over the limit of {DEFAULT_LIMITS.max_file_bytes}",
+                    Location(path)) from None
+    except NotRegular:
+        raise error("config-invalid", f"{path} is not a regular file", Location(path)) from None
+    except OSError:
+        raise error("config-missing", f"no {path} here: name a spec (specloom generate SPEC -o OUT)", Location(path)) from None
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise error("config-invalid", f"{path} is not UTF-8 (byte {exc.start})", Location(path)) from None
+
+
 def _read_yaml(path: str) -> Source:
     from .loader import Document
     from .parse import ParseFailure, parse_yaml
 
-    try:
-        with open(path, encoding="utf-8") as fh:
-            text = fh.read()
-    except OSError:
-        raise error("config-missing", f"no {path} here: name a spec (specloom generate SPEC -o OUT)", Location(path)) from None
+    text = config_text(path)
     try:
         data, duplicates = parse_yaml(text, alias_budget=10_000 + 4 * len(text))
     except ParseFailure as exc:

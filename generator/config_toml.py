@@ -12,8 +12,8 @@ import json
 import os
 import re
 
-from .config import PYPROJECT, Source
-from .diagnostics import Location, error
+from .config import PYPROJECT, Source, config_text
+from .diagnostics import Location, SpecError, error
 from .loader import split_pointer
 
 _BARE = re.compile(r"^[A-Za-z0-9_-]+$")
@@ -24,20 +24,15 @@ _DECODE_AT = re.compile(r"\s*\(at (?:line (\d+), column (\d+)|end of document)\)
 def has_tool_table(path: str) -> bool:
     """Whether the file mentions [tool.specloom] (a broken file is read, to report its error)."""
     try:
-        with open(path, encoding="utf-8") as fh:
-            return "tool.specloom" in fh.read()
-    except (OSError, UnicodeDecodeError):
+        return "tool.specloom" in config_text(path)
+    except SpecError:
         return False
 
 
 def read_toml(path: str) -> Source:
     import tomllib
 
-    try:
-        with open(path, encoding="utf-8") as fh:
-            text = fh.read()
-    except OSError:
-        raise error("config-missing", f"no {path} here: name a spec (specloom generate SPEC -o OUT)", Location(path)) from None
+    text = config_text(path)
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:

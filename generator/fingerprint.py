@@ -26,6 +26,7 @@ from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
 from .cachedir import cache_root
+from .readfile import TooLarge, read_limited
 from .write import intact
 
 if TYPE_CHECKING:
@@ -34,6 +35,8 @@ if TYPE_CHECKING:
 RECORD_VERSION = 1
 _PACKAGE = os.path.dirname(os.path.abspath(__file__))
 _BOM = b"\xef\xbb\xbf"
+_TEMPLATE_LIMIT = 64 << 20
+"""No template or package file is read past this (a link to `/dev/zero` in a template folder)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,7 +54,7 @@ def recall(job: Job) -> Recalled | None:
     record = _read_record(job.output)
     if not _well_formed(record):
         return None
-    spec = {path: spec_hash(path) for path in record["inputs"]["spec"]}
+    spec = {path: spec_hash(path, job.limits.max_file_bytes) for path in record["inputs"]["spec"]}
     if record["inputs"] != inputs(job, spec):
         return None
     files = intact(job.output, record["manifest"])
@@ -118,12 +121,12 @@ def inputs(job: Job, spec: Mapping[str, str | None]) -> dict[str, Any]:
     }
 
 
-def spec_hash(path: str) -> str | None:
-    """The hash of a spec file's text as the loader reads it (without a UTF-8 byte order mark)."""
+def spec_hash(path: str, limit: int) -> str | None:
+    """The hash of a spec file's text as the loader reads it (without a UTF-8 byte order mark);
+    None where it is not a regular file of at most `limit` bytes (a full run says why)."""
     try:
-        with open(path, "rb", buffering=0) as fh:
-            raw = fh.read()
-    except OSError:
+        raw = read_limited(path, limit)
+    except (OSError, TooLarge):
         return None
     return hashlib.sha256(raw[3:] if raw.startswith(_BOM) else raw).hexdigest()
 
@@ -165,9 +168,8 @@ def _tree_hash(folders: Iterable[str]) -> str:
             for name in sorted(files):
                 path = os.path.join(here, name)
                 try:
-                    with open(path, "rb", buffering=0) as fh:
-                        body = hashlib.sha256(fh.read()).hexdigest()
-                except OSError:
+                    body = hashlib.sha256(read_limited(path, _TEMPLATE_LIMIT)).hexdigest()
+                except (OSError, TooLarge):
                     body = "unreadable"
                 h.update(f"{os.path.relpath(path, folder)}\0{body}\0".encode("utf-8", "surrogateescape"))
     return h.hexdigest()

@@ -9,7 +9,6 @@ milliseconds, and where it is not sure PyYAML composes the file's marks, a secon
 from __future__ import annotations
 
 import os
-import stat
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
@@ -17,6 +16,7 @@ from urllib.parse import unquote
 
 from . import lines, parse, refplaces, swagger2
 from .diagnostics import Diagnostic, Location, Severity, SpecError, error
+from .readfile import NotRegular, TooLarge, read_limited
 
 MAX_SPEC_BYTES = 64 * 1024 * 1024
 MAX_STRING_CHARS = 1_000_000
@@ -210,27 +210,21 @@ def _node_budget(text: str) -> int:
     return MAX_NODES_PER_BYTE * len(text) + 10_000
 
 
-def _read(path: str, shown: str, referrer: Location | None, limits: Limits = DEFAULT_LIMITS) -> str:
-    """A spec file's text. Only a regular file is read, and no more than the limit: a `$ref` to
-    `/dev/zero` would otherwise read until memory ran out, and one to a FIFO wait for ever
-    (opened without waiting for a writer, refused once seen to be one)."""
+def _read(path: str, shown: str, referrer: Location | None, limits: Limits = DEFAULT_LIMITS, *, root: bool = False) -> str:
+    """A spec file's text, no more than the limit (see `readfile`). The spec's own file may be a
+    pipe (`<(command)`): the user named it. A file a `$ref` reaches must be a regular file."""
     where = referrer or Location(shown)
     try:
-        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
-        with open(fd, "rb") as fh:
-            st = os.fstat(fd)
-            if stat.S_ISDIR(st.st_mode):
-                raise IsADirectoryError
-            if not stat.S_ISREG(st.st_mode):
-                raise error("file-unreadable", f"{shown} is not a regular file", where)
-            raw = fh.read(limits.max_file_bytes + 1)  # (it may have grown since)
-        if max(st.st_size, len(raw)) > limits.max_file_bytes:
-            raise error("file-too-large", f"{shown} is {max(st.st_size, len(raw))} bytes, over the limit of "
-                        f"{limits.max_file_bytes}" + _RAISE_IT.format(key="max_file_bytes", flag="max-file-bytes"), where)
+        raw = read_limited(path, limits.max_file_bytes, only_regular=not root)
+    except TooLarge as exc:
+        raise error("file-too-large", f"{shown} is {exc.size} bytes, over the limit of {limits.max_file_bytes}"
+                    + _RAISE_IT.format(key="max_file_bytes", flag="max-file-bytes"), where) from None
     except FileNotFoundError:
         raise error("file-not-found", f"no such file: {shown}", where) from None
     except IsADirectoryError:
         raise error("file-not-found", f"{shown} is a directory, not a spec file", where) from None
+    except NotRegular:
+        raise error("file-unreadable", f"{shown} is not a regular file", where) from None
     except OSError as exc:
         raise error("file-unreadable", f"cannot read {shown}: {exc.strerror}", where) from None
     try:
@@ -369,7 +363,7 @@ class RootCheck:
         if _is_json(root):
             return None
         try:
-            text = _read(root, path, None, limits)
+            text = _read(root, path, None, limits, root=True)
         except SpecError:
             return cls(None, False)
         return cls(text, not parse.may_differ(text))
@@ -392,7 +386,7 @@ def load(path: str, limits: Limits = DEFAULT_LIMITS, *, unchecked_root: bool = F
             continue
         shown = _display_name(file) if file != root else path
         doc.display[file] = shown
-        text = _read(file, shown, referrer, limits)
+        text = _read(file, shown, referrer, limits, root=file == root)
         doc.texts[file] = text
         tree, diags = _parse(file, text, shown, unchecked=unchecked_root and file == root)
         doc.trees[file] = tree
