@@ -26,6 +26,7 @@ from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
 from .cachedir import cache_root
+from .loader import MAX_SPEC_BYTES
 from .readfile import TooLarge, read_limited
 from .write import intact
 
@@ -35,8 +36,6 @@ if TYPE_CHECKING:
 RECORD_VERSION = 1
 _PACKAGE = os.path.dirname(os.path.abspath(__file__))
 _BOM = b"\xef\xbb\xbf"
-_TEMPLATE_LIMIT = 64 << 20
-"""No template or package file is read past this (a link to `/dev/zero` in a template folder)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -168,7 +167,8 @@ def _tree_hash(folders: Iterable[str]) -> str:
             for name in sorted(files):
                 path = os.path.join(here, name)
                 try:
-                    body = hashlib.sha256(read_limited(path, _TEMPLATE_LIMIT)).hexdigest()
+                    # (Not past a spec's limit: a link to `/dev/zero` in a template folder.)
+                    body = hashlib.sha256(read_limited(path, MAX_SPEC_BYTES)).hexdigest()
                 except (OSError, TooLarge):
                     body = "unreadable"
                 h.update(f"{os.path.relpath(path, folder)}\0{body}\0".encode("utf-8", "surrogateescape"))

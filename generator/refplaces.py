@@ -44,28 +44,22 @@ def inner(kind: int, key: Any, value: dict[str, Any] | list[Any], swagger2: bool
     """How to read `value`, a mapping or a list found at `key` (an index, in a list) in a
     collection read as `kind`. `swagger2`: a Swagger 2.0 document, whose `examples` (a
     response's, by media type) are data."""
-    if kind == NAMES and isinstance(key, str) and key.startswith("x-"):
-        return UNKNOWN  # an extension of the Paths, Responses or a Callback Object (or a name: either way, kept)
+    if (kind == OBJECT or kind == NAMES) and isinstance(key, str) and key.startswith("x-"):
+        return UNKNOWN  # an extension (in Paths, Responses or a Callback, perhaps a name: either way, kept)
     if kind != OBJECT:
-        return same(kind)
+        return SAME[kind]
     if key in _LITERAL_KEYS:
         return LITERAL
     if key == "examples":  # a schema's list of values, or 3.x's map of Example Objects by name
         return LITERAL if swagger2 or isinstance(value, list) else NAMES
     if key in _NAMES_KEYS and isinstance(value, dict):
         return NAMES
-    if isinstance(key, str) and key.startswith("x-"):
-        return UNKNOWN
     return OBJECT
 
 
 SAME = (OBJECT, OBJECT, LITERAL, UNKNOWN)
 """`SAME[kind]`: how the values of a collection read as `kind` are read where their keys do not
 matter (every value of a list, or of anything but an OBJECT, and most values of an OBJECT)."""
-
-
-def same(kind: int) -> int:
-    return SAME[kind]
 
 
 def is_reference(kind: int) -> bool:
