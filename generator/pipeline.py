@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import functools
 import os
+import stat
 import warnings
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
@@ -215,10 +216,15 @@ def _loading(spec: str, limits: Limits) -> Iterator[Callable[[], Document]]:
     A YAML root is parsed there without the check that yaml-rs reads it as yaml12 does
     (`loader.RootCheck`), made here meanwhile. Where the check fails (rare), that child is ended
     and a load that checks is begun instead, there too; where the root changed in between, or
-    the unchecked load failed, the spec is read again here, which gives the usual load's error."""
+    the unchecked load failed, the spec is read again here, which gives the usual load's error.
+    A spec that is not a regular file (a pipe: `<(command)`) can be read once only: it is loaded
+    here, when called, after the stages' imports."""
     from .forkmap import begun
-    from .loader import RootCheck
+    from .loader import RootCheck, load
 
+    if not _regular(spec):
+        yield functools.partial(load, spec, limits)
+        return
     with begun(_load, (spec, limits, os.getpid(), True)) as unchecked:
         check = RootCheck.of(spec, limits) if unchecked.elsewhere else None
         if check is None or check.fast:
@@ -226,6 +232,14 @@ def _loading(spec: str, limits: Limits) -> Iterator[Callable[[], Document]]:
             return
     with begun(_load, (spec, limits, os.getpid(), False)) as checked:
         yield functools.partial(_document, checked, None, spec, limits)
+
+
+def _regular(path: str) -> bool:
+    """Whether `path` is a regular file, or nothing yet that a load can tell of (a missing file)."""
+    try:
+        return stat.S_ISREG(os.stat(path).st_mode)
+    except (OSError, ValueError):
+        return True
 
 
 def _document(loading: Pending[Document | tuple[bytes, Document]], check: RootCheck | None, spec: str,

@@ -148,3 +148,20 @@ def test_lint_reads_a_spec_given_as_a_pipe(tmp_path: Path) -> None:
                           timeout=60, cwd=REPO)
     writer.join(5)
     assert done.returncode == 0, done.stderr
+
+
+@POSIX
+def test_generate_reads_a_spec_given_as_a_pipe_once(tmp_path: Path) -> None:
+    """`specloom generate <(command)`: a build read the root twice (its check here, its load in a
+    child), so one of the two got nothing, or waited for a second writer for ever."""
+    fifo = tmp_path / "spec.yaml"
+    os.mkfifo(fifo)
+    spec = b"openapi: 3.1.0\ninfo: {title: T, version: '1'}\npaths: {}\ncomponents:\n  schemas:\n    Pet: {type: object}\n"
+    writer = threading.Thread(target=lambda: fifo.write_bytes(spec), daemon=True)
+    writer.start()
+    env = {**os.environ, "SPECLOOM_CACHE_DIR": str(tmp_path / "cache")}
+    done = subprocess.run([sys.executable, "-m", "generator", "generate", str(fifo), "-o", str(tmp_path / "out"),
+                           "--package-name", "piped", "-q"], capture_output=True, text=True, timeout=60, cwd=REPO, env=env)
+    writer.join(5)
+    assert done.returncode == 0, done.stderr
+    assert (tmp_path / "out" / "docs" / "models" / "Pet.md").is_file()
