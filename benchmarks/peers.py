@@ -27,11 +27,27 @@ def version(bin_dir: Path) -> str:
     return next((line.split(":", 1)[1].strip() for line in result.stdout.splitlines() if line.startswith("Version:")), "?")
 
 
+_YAML_PARSER = """
+from ruamel.yaml import YAML, __version__
+fast = "_ruamel_yaml" in YAML(typ="safe").Parser.__module__
+print(f"ruamel.yaml {__version__}, {'its C parser' if fast else 'in Python: no C parser installed'}")
+"""
+
+
+def yaml_parser(bin_dir: Path) -> str:
+    """What reads a YAML spec for the peer (`YAML(typ="safe")` of ruamel.yaml): in C where
+    ruamel.yaml's C extension is installed, else in Python, ~5× slower (on the OpenAI spec,
+    7.2 s against 1.3 s here). Releases differ: 0.28.0 pulls in ruamel.yaml 0.18 with its C
+    extension, 0.29.1 ruamel.yaml 0.19 without one, so the ratio on the YAML file swings with them."""
+    result = subprocess.run([str(bin_dir / "python"), "-c", _YAML_PARSER], capture_output=True, text=True)
+    return result.stdout.strip() or f"unknown ({result.stderr.strip().splitlines()[-1:]})"
+
+
 def compare(specs: dict[str, Path], work: Path, runs: int, measure: Callable[..., Any],
             ours: Callable[[Path, Path], list[str]]) -> dict[str, Any]:
     """Cold runs of both tools on the spec as given (YAML) and on its JSON form, alternating
     (ours, peer, ours, peer, …) so load on the machine hits both. Both forms: the YAML file is the
-    spec the targets name, and the JSON form spares the peer its YAML parser (PyYAML, in Python),
+    spec the targets name, and the JSON form spares the peer its YAML parser (`yaml_parser`),
     which is most of the difference between its two times."""
     bin_dir = install(work)
     # Its default post-hooks call `ruff` from PATH: the venv's bin must come first.
@@ -47,7 +63,7 @@ def compare(specs: dict[str, Path], work: Path, runs: int, measure: Callable[...
         for form, tools in samples.items():
             tools["specloom"].append(measure(ours(specs[form], work / f"peer-ours-{form}-{run}")))
             tools[PEER].append(peer(specs[form], work / f"peer-out-{form}-{run}"))
-    return {"peer": f"{PEER} {version(bin_dir)}", "command": f"{PEER} generate --path SPEC --output-path OUT --overwrite",
+    return {"peer": f"{PEER} {version(bin_dir)}", "peer_yaml_parser": yaml_parser(bin_dir), "command": f"{PEER} generate --path SPEC --output-path OUT --overwrite",
             "forms": {form: _summary(tools) for form, tools in samples.items()}}
 
 
@@ -76,7 +92,7 @@ def _summary(samples: dict[str, list[Any]]) -> dict[str, Any]:
 
 
 def table(report: dict[str, Any]) -> str:
-    rows = [f"peer: {report['peer']} ({report['command']})",
+    rows = [f"peer: {report['peer']} ({report['command']}); its YAML parser: {report['peer_yaml_parser']}",
             "| spec | tool | runs | median s | median peak RSS MB | exit codes | schemas it could not process |",
             "| --- | --- | --- | --- | --- | --- | --- |"]
     for form, summary in report["forms"].items():
