@@ -37,8 +37,9 @@ print(f"ruamel.yaml {__version__}, {'its C parser' if fast else 'in Python: no C
 def yaml_parser(bin_dir: Path) -> str:
     """What reads a YAML spec for the peer (`YAML(typ="safe")` of ruamel.yaml): in C where
     ruamel.yaml's C extension is installed, else in Python, ~5× slower (on the OpenAI spec,
-    7.2 s against 1.3 s here). Releases differ: 0.28.0 pulls in ruamel.yaml 0.18 with its C
-    extension, 0.29.1 ruamel.yaml 0.19 without one, so the ratio on the YAML file swings with them."""
+    7.2 s against 1.3 s here). Releases differ: 0.28.0 pulls in ruamel.yaml 0.18, which requires
+    its C extension; 0.29.1 allows ruamel.yaml 0.19, where the extension is an optional extra
+    (`libyaml`) that pip does not install. The ratio on the YAML file swings with them."""
     result = subprocess.run([str(bin_dir / "python"), "-c", _YAML_PARSER], capture_output=True, text=True)
     return result.stdout.strip() or f"unknown ({result.stderr.strip().splitlines()[-1:]})"
 
