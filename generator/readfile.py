@@ -15,29 +15,36 @@ class NotRegular(OSError):
 
 
 class TooLarge(Exception):
-    """More bytes than the limit: `size` (the file's size, or as much as was read past the limit)."""
+    """More bytes than the limit: `size`, the file's size where `exact`, else as much as was
+    read before the limit was passed (a pipe, a device, a file that grew while it was read)."""
 
-    def __init__(self, size: int) -> None:
+    def __init__(self, size: int, *, exact: bool = False) -> None:
         super().__init__(size)
         self.size = size
+        self.exact = exact
 
 
 def read_limited(path: str, limit: int, *, only_regular: bool = True) -> bytes:
     """The file's bytes. `only_regular=False`: a FIFO or a device is read too, as far as the
     limit (a spec given as `<(command)`); without it, one is refused before a byte is read, and
     it is opened without waiting for a writer. Raises OSError (FileNotFoundError,
-    IsADirectoryError, NotRegular, …) or TooLarge."""
-    flags = os.O_RDONLY | getattr(os, "O_BINARY", 0) | (getattr(os, "O_NONBLOCK", 0) if only_regular else 0)
-    fd = os.open(path, flags)
+    IsADirectoryError, NotRegular, …; an OSError too for a path holding a NUL) or TooLarge."""
     try:
-        st = os.fstat(fd)
-        if stat.S_ISDIR(st.st_mode):
-            raise IsADirectoryError(errno.EISDIR, os.strerror(errno.EISDIR), path)
+        if only_regular:
+            # Not even opened: opening a FIFO, and closing it unread, lets its writer go on
+            # into a pipe nobody reads, and a later reader then waits for a writer for ever.
+            _refuse_irregular(os.stat(path), path)
+        flags = os.O_RDONLY | getattr(os, "O_BINARY", 0) | (getattr(os, "O_NONBLOCK", 0) if only_regular else 0)
+        fd = os.open(path, flags)
+    except ValueError:  # "embedded null byte"
+        raise OSError(errno.EINVAL, "a file name cannot hold a NUL character", path) from None
+    try:
+        st = os.fstat(fd)  # what was opened: the path may name another file since its stat
         regular = stat.S_ISREG(st.st_mode)
-        if not regular and only_regular:
-            raise NotRegular(errno.EINVAL, "not a regular file", path)
+        if only_regular or stat.S_ISDIR(st.st_mode):
+            _refuse_irregular(st, path)
         if regular and st.st_size > limit:
-            raise TooLarge(st.st_size)
+            raise TooLarge(st.st_size, exact=True)
         # A regular file in one read (and one more to see its end): it may have changed since.
         chunks, total = [], 0
         want = st.st_size + 1 if regular else 1 << 16
@@ -50,3 +57,10 @@ def read_limited(path: str, limit: int, *, only_regular: bool = True) -> bytes:
         return b"".join(chunks)
     finally:
         os.close(fd)
+
+
+def _refuse_irregular(st: os.stat_result, path: str) -> None:
+    if stat.S_ISDIR(st.st_mode):
+        raise IsADirectoryError(errno.EISDIR, os.strerror(errno.EISDIR), path)
+    if not stat.S_ISREG(st.st_mode):
+        raise NotRegular(errno.EINVAL, "not a regular file", path)

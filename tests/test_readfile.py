@@ -40,7 +40,7 @@ def test_a_regular_file_is_read_whole_up_to_the_limit(tmp_path: Path) -> None:
     assert read_limited(str(path), 1000) == b"x" * 1000
     with pytest.raises(TooLarge) as info:
         read_limited(str(path), 999)
-    assert info.value.size == 1000
+    assert info.value.size == 1000 and info.value.exact
 
 
 def test_a_huge_limit_does_not_allocate_it(tmp_path: Path) -> None:
@@ -82,8 +82,25 @@ def test_a_pipe_the_user_names_is_read_as_far_as_the_limit(tmp_path: Path) -> No
     assert read_limited(str(fifo), 1 << 20, only_regular=False) == b"openapi: 3.1.0\n" * 1000
     writer.join(5)
     code = ("from generator.readfile import TooLarge, read_limited\n"
-            "try:\n    read_limited('/dev/zero', 1 << 20, only_regular=False)\nexcept TooLarge as exc:\n    print(exc.size)")
-    assert _capped(code) == str((1 << 20) + 1)
+            "try:\n    read_limited('/dev/zero', 1 << 20, only_regular=False)\nexcept TooLarge as exc:\n    print(exc.size, exc.exact)")
+    assert _capped(code) == f"{(1 << 20) + 1} False"
+
+
+@POSIX
+def test_a_device_named_as_the_spec_is_too_large_without_a_size(tmp_path: Path) -> None:
+    """Its size is not known: the error does not give as one the bytes read before the limit."""
+    code = ("from generator.loader import load, Limits; from generator.diagnostics import SpecError\n"
+            "try:\n    load('/dev/zero', Limits(max_file_bytes=1 << 20))\nexcept SpecError as e:\n"
+            "    print(e.diagnostic.code, e.diagnostic.message.split(';')[0].split(' (')[0])")
+    assert _capped(code) == "file-too-large /dev/zero holds more than the limit of 1048576 bytes"
+
+
+def test_a_name_holding_a_nul_is_an_os_error_not_a_value_error(tmp_path: Path) -> None:
+    """Every caller handles OSError (a one-line error, a hash that cannot be made); a config's
+    `spec: "a\\0b.yaml"` gave an internal error."""
+    for only_regular in (True, False):
+        with pytest.raises(OSError):
+            read_limited(str(tmp_path / "a\0b.yaml"), 100, only_regular=only_regular)
 
 
 @POSIX
@@ -153,15 +170,19 @@ def test_lint_reads_a_spec_given_as_a_pipe(tmp_path: Path) -> None:
 @POSIX
 def test_generate_reads_a_spec_given_as_a_pipe_once(tmp_path: Path) -> None:
     """`specloom generate <(command)`: a build read the root twice (its check here, its load in a
-    child), so one of the two got nothing, or waited for a second writer for ever."""
+    child), so one of the two got nothing, or waited for a second writer for ever. A rerun's
+    check of the last run's inputs opened the FIFO and closed it unread: its writer wrote into
+    that, and the load then waited for another writer for ever."""
     fifo = tmp_path / "spec.yaml"
     os.mkfifo(fifo)
     spec = b"openapi: 3.1.0\ninfo: {title: T, version: '1'}\npaths: {}\ncomponents:\n  schemas:\n    Pet: {type: object}\n"
-    writer = threading.Thread(target=lambda: fifo.write_bytes(spec), daemon=True)
-    writer.start()
     env = {**os.environ, "SPECLOOM_CACHE_DIR": str(tmp_path / "cache")}
-    done = subprocess.run([sys.executable, "-m", "generator", "generate", str(fifo), "-o", str(tmp_path / "out"),
-                           "--package-name", "piped", "-q"], capture_output=True, text=True, timeout=60, cwd=REPO, env=env)
-    writer.join(5)
-    assert done.returncode == 0, done.stderr
+    for run in ("first", "second"):  # the second after a first run's record, which a rerun checks
+        writer = threading.Thread(target=lambda: fifo.write_bytes(spec), daemon=True)
+        writer.start()
+        done = subprocess.run([sys.executable, "-m", "generator", "generate", str(fifo), "-o", str(tmp_path / "out"),
+                               "--package-name", "piped", "-q"], capture_output=True, text=True, timeout=60, cwd=REPO, env=env)
+        writer.join(5)
+        assert done.returncode == 0, (run, done.stderr)
+        assert not writer.is_alive(), run
     assert (tmp_path / "out" / "docs" / "models" / "Pet.md").is_file()
