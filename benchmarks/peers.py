@@ -30,18 +30,19 @@ def version(bin_dir: Path) -> str:
 _YAML_PARSER = """
 from ruamel.yaml import YAML, __version__
 fast = "_ruamel_yaml" in YAML(typ="safe").Parser.__module__
-print(f"ruamel.yaml {__version__}, {'its C parser' if fast else 'in Python: no C parser installed'}")
+print(f"ruamel.yaml {__version__}, {'in C (ruamel.yaml.clib)' if fast else 'in Python: YAML() found no ruamel.yaml.clib'}")
 """
 
 
 def yaml_parser(bin_dir: Path) -> str:
     """What reads a YAML spec for the peer (`YAML(typ="safe")` of ruamel.yaml): in C where
-    ruamel.yaml's C extension is installed, else in Python, ~5× slower (on the OpenAI spec,
-    7.2 s against 1.3 s here). Releases differ: 0.28.0 pulls in ruamel.yaml 0.18, which requires
-    its C extension; 0.29.1 allows ruamel.yaml 0.19, where the extension is an optional extra
-    (`libyaml`) that pip does not install. The ratio on the YAML file swings with them."""
+    ruamel.yaml.clib is installed, else in Python, ~5× slower (on the OpenAI spec, 7.2 s against
+    1.3 s here). Releases differ: 0.28.0 pulls in ruamel.yaml 0.18, which requires
+    ruamel.yaml.clib on CPython before 3.15; 0.29.1 allows ruamel.yaml 0.19, which pip picks
+    and where ruamel.yaml.clib is an optional extra (`oldlibyaml`; the `libyaml` extra's
+    ruamel.yaml.clibz is not what `YAML()` uses). The ratio on the YAML file swings with them."""
     result = subprocess.run([str(bin_dir / "python"), "-c", _YAML_PARSER], capture_output=True, text=True)
-    return result.stdout.strip() or f"unknown ({result.stderr.strip().splitlines()[-1:]})"
+    return result.stdout.strip() or f"unknown ({(result.stderr.strip().splitlines() or ['?'])[-1]})"
 
 
 def compare(specs: dict[str, Path], work: Path, runs: int, measure: Callable[..., Any],
