@@ -96,8 +96,7 @@ def config_text(path: str) -> str:
     try:
         raw = read_limited(path, DEFAULT_LIMITS.max_file_bytes)
     except TooLarge as exc:
-        raise error("config-invalid", f"{path} is {exc.size} bytes, over the limit of {DEFAULT_LIMITS.max_file_bytes}",
-                    Location(path)) from None
+        raise error("config-invalid", exc.message(path, DEFAULT_LIMITS.max_file_bytes), Location(path)) from None
     except NotRegular:
         raise error("config-invalid", f"{path} is not a regular file", Location(path)) from None
     except OSError:

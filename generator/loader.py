@@ -217,9 +217,7 @@ def _read(path: str, shown: str, referrer: Location | None, limits: Limits = DEF
     try:
         raw = read_limited(path, limits.max_file_bytes, only_regular=not root)
     except TooLarge as exc:
-        message = (f"{shown} is {exc.size} bytes, over the limit of {limits.max_file_bytes}" if exc.exact
-                else f"{shown} holds more than the limit of {limits.max_file_bytes} bytes")
-        raise error("file-too-large", message
+        raise error("file-too-large", exc.message(shown, limits.max_file_bytes)
                     + _RAISE_IT.format(key="max_file_bytes", flag="max-file-bytes"), where) from None
     except FileNotFoundError:
         raise error("file-not-found", f"no such file: {shown}", where) from None

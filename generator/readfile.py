@@ -23,6 +23,12 @@ class TooLarge(Exception):
         self.size = size
         self.exact = exact
 
+    def message(self, shown: str, limit: int) -> str:
+        """The error's text for the file shown as `shown`: its size only where it is known."""
+        if self.exact:
+            return f"{shown} is {self.size} bytes, over the limit of {limit}"
+        return f"{shown} holds more than the limit of {limit} bytes"
+
 
 def read_limited(path: str, limit: int, *, only_regular: bool = True) -> bytes:
     """The file's bytes. `only_regular=False`: a FIFO or a device is read too, as far as the
@@ -36,8 +42,9 @@ def read_limited(path: str, limit: int, *, only_regular: bool = True) -> bytes:
             _refuse_irregular(os.stat(path), path)
         flags = os.O_RDONLY | getattr(os, "O_BINARY", 0) | (getattr(os, "O_NONBLOCK", 0) if only_regular else 0)
         fd = os.open(path, flags)
-    except ValueError:  # "embedded null byte"
-        raise OSError(errno.EINVAL, "a file name cannot hold a NUL character", path) from None
+    except ValueError as exc:  # a NUL in the name; a lone surrogate (UnicodeEncodeError)
+        why = "a file name cannot hold a NUL character" if "\0" in path else f"not a file name ({exc})"
+        raise OSError(errno.EINVAL, why, path) from None
     try:
         st = os.fstat(fd)  # what was opened: the path may name another file since its stat
         regular = stat.S_ISREG(st.st_mode)

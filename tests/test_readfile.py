@@ -99,8 +99,10 @@ def test_a_name_holding_a_nul_is_an_os_error_not_a_value_error(tmp_path: Path) -
     """Every caller handles OSError (a one-line error, a hash that cannot be made); a config's
     `spec: "a\\0b.yaml"` gave an internal error."""
     for only_regular in (True, False):
-        with pytest.raises(OSError):
+        with pytest.raises(OSError, match="cannot hold a NUL"):
             read_limited(str(tmp_path / "a\0b.yaml"), 100, only_regular=only_regular)
+        with pytest.raises(OSError, match="not a file name"):  # a lone surrogate, from a JSON `$ref`'s escape
+            read_limited(str(tmp_path / "\ud800.json"), 100, only_regular=only_regular)
 
 
 @POSIX
