@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import functools
 import os
-import stat
 import warnings
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
@@ -221,8 +220,9 @@ def _loading(spec: str, limits: Limits) -> Iterator[Callable[[], Document]]:
     here, when called, after the stages' imports."""
     from .forkmap import begun
     from .loader import RootCheck, load
+    from .readfile import may_be_regular
 
-    if not _regular(spec):
+    if not may_be_regular(spec):
         yield functools.partial(load, spec, limits)
         return
     with begun(_load, (spec, limits, os.getpid(), True)) as unchecked:
@@ -232,14 +232,6 @@ def _loading(spec: str, limits: Limits) -> Iterator[Callable[[], Document]]:
             return
     with begun(_load, (spec, limits, os.getpid(), False)) as checked:
         yield functools.partial(_document, checked, None, spec, limits)
-
-
-def _regular(path: str) -> bool:
-    """Whether `path` is a regular file, or nothing yet that a load can tell of (a missing file)."""
-    try:
-        return stat.S_ISREG(os.stat(path).st_mode)
-    except (OSError, ValueError):
-        return True
 
 
 def _document(loading: Pending[Document | tuple[bytes, Document]], check: RootCheck | None, spec: str,

@@ -66,6 +66,15 @@ def read_limited(path: str, limit: int, *, only_regular: bool = True) -> bytes:
         os.close(fd)
 
 
+def may_be_regular(path: str) -> bool:
+    """Whether `path` is a regular file, or names nothing that can be read (missing, a bad
+    name): a read of it then says why, as for any file."""
+    try:
+        return stat.S_ISREG(os.stat(path).st_mode)
+    except (OSError, ValueError):
+        return True
+
+
 def _refuse_irregular(st: os.stat_result, path: str) -> None:
     if stat.S_ISDIR(st.st_mode):
         raise IsADirectoryError(errno.EISDIR, os.strerror(errno.EISDIR), path)
