@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from generator import ir
-from generator.diagnostics import SpecError
+from generator.diagnostics import Diagnostic, SpecError
 from generator.loader import load
 from generator.names import RESERVED_CLASS_NAMES, RESERVED_FILE_STEMS
 from generator.normalize import normalize
@@ -30,6 +30,14 @@ def _spec(tmp_path: Path, schemas: str, *, version: str = "3.1.0", name: str = "
 def _norm(tmp_path: Path, schemas: str, **kw: str) -> ir.Normalized:
     path, _ = _spec(tmp_path, schemas, **kw)
     return normalize(load(str(path)))
+
+
+def _error(path: Path) -> Diagnostic:
+    """The error that normalizing the spec at `path` stops with (loading it must succeed)."""
+    doc = load(str(path))
+    with pytest.raises(SpecError) as info:
+        normalize(doc)
+    return info.value.diagnostic
 
 
 def _line_of(text: str, needle: str) -> int:
@@ -625,9 +633,7 @@ def test_unresolved_ref_raises_with_line(tmp_path: Path, ref: str) -> None:
         a:
           $ref: '{ref}'
     """)
-    with pytest.raises(SpecError) as info:
-        normalize(load(str(path)))
-    diag = info.value.diagnostic
+    diag = _error(path)
     assert diag.code == "unresolved-ref"
     rendered = diag.render()
     assert ref in rendered
@@ -675,9 +681,7 @@ def test_a_ref_that_does_not_resolve_is_an_error_wherever_it_is(tmp_path: Path, 
     """Whether a schema has an inline model or not (the walk that reserves names is skipped
     where none is named, see names.DeferredNameAllocator)."""
     path, text = _spec(tmp_path, BROKEN_REF_PLACES[place])
-    with pytest.raises(SpecError) as info:
-        normalize(load(str(path)))
-    diag = info.value.diagnostic
+    diag = _error(path)
     assert diag.code == ("invalid-ref" if place == "a value that is not a string" else "unresolved-ref")
     assert diag.location.line == _line_of(text, "$ref")
 
@@ -696,10 +700,9 @@ def test_a_ref_that_does_not_resolve_in_a_response_nothing_uses_is_an_error(tmp_
                   schema: {$ref: '#/components/schemas/Missing'}
         """)
     (tmp_path / "spec.yaml").write_text(text)
-    with pytest.raises(SpecError) as info:
-        normalize(load(str(tmp_path / "spec.yaml")))
-    assert info.value.diagnostic.code == "unresolved-ref"
-    assert info.value.diagnostic.location.line == _line_of(text, "$ref")
+    diag = _error(tmp_path / "spec.yaml")
+    assert diag.code == "unresolved-ref"
+    assert diag.location.line == _line_of(text, "$ref")
 
 
 def test_of_several_refs_that_do_not_resolve_the_first_in_the_file_is_said(tmp_path: Path) -> None:
@@ -713,10 +716,9 @@ def test_of_several_refs_that_do_not_resolve_the_first_in_the_file_is_said(tmp_p
         x: {$ref: '#/components/schemas/Missing'}
       not: {$ref: '#/components/schemas/Gone'}
     """)
-    with pytest.raises(SpecError) as info:
-        normalize(load(str(path)))
-    assert info.value.diagnostic.location.pointer == "#/components/schemas/A/not/$ref"
-    assert info.value.diagnostic.location.line == _line_of(text, "A:") + 2
+    diag = _error(path)
+    assert diag.location.pointer == "#/components/schemas/A/not/$ref"
+    assert diag.location.line == _line_of(text, "A:") + 2
 
 
 # A `$ref` in data (an example, a default, an enum, an Example Object's value) is data, and a
@@ -774,10 +776,9 @@ def test_a_ref_that_does_not_resolve_in_a_file_of_its_own_is_an_error_under_any_
             R: {$ref: 'response.yaml'}
         """)
     (tmp_path / "spec.yaml").write_text(text, encoding="utf-8")
-    with pytest.raises(SpecError) as info:
-        normalize(load(str(tmp_path / "spec.yaml")))
-    assert info.value.diagnostic.code == "unresolved-ref"
-    assert info.value.diagnostic.location.pointer == "#/links/default/$ref"
+    diag = _error(tmp_path / "spec.yaml")
+    assert diag.code == "unresolved-ref"
+    assert diag.location.pointer == "#/links/default/$ref"
 
 
 def test_a_merged_property_from_another_file_keeps_its_examples_refs_as_written(tmp_path: Path) -> None:
@@ -981,7 +982,6 @@ def test_api_metadata(tmp_path: Path) -> None:
 
 def test_unsupported_openapi_version(tmp_path: Path) -> None:
     path, _ = _spec(tmp_path, "A: {type: string}\n", version="4.0.0")
-    with pytest.raises(SpecError) as info:
-        normalize(load(str(path)))
-    assert info.value.diagnostic.code == "not-openapi"
-    assert info.value.diagnostic.location.line == 1
+    diag = _error(path)
+    assert diag.code == "not-openapi"
+    assert diag.location.line == 1
