@@ -97,10 +97,14 @@ def config_text(path: str) -> str:
         raw = read_limited(path, DEFAULT_LIMITS.max_file_bytes)
     except TooLarge as exc:
         raise error("config-invalid", exc.message(path, DEFAULT_LIMITS.max_file_bytes), Location(path)) from None
+    except FileNotFoundError:
+        raise error("config-missing", f"no {path} here: name a spec (specloom generate SPEC -o OUT)", Location(path)) from None
+    except IsADirectoryError:
+        raise error("config-invalid", f"{path} is a directory, not a config file", Location(path)) from None
     except NotRegular:
         raise error("config-invalid", f"{path} is not a regular file", Location(path)) from None
-    except OSError:
-        raise error("config-missing", f"no {path} here: name a spec (specloom generate SPEC -o OUT)", Location(path)) from None
+    except OSError as exc:
+        raise error("config-invalid", f"cannot read {path}: {exc.strerror or exc}", Location(path)) from None
     try:
         return raw.decode("utf-8")
     except UnicodeDecodeError as exc:

@@ -472,3 +472,13 @@ def test_pagination_for_an_unknown_operation_is_an_error_at_the_config_entry(tmp
     assert errors(result) == ["specloom.yaml:5:7: error[config-pagination]: pagination for 'listBatchs': no operation "
                               "with that operationId in the spec (did you mean 'listBatches'?) (at #/jobs/0/pagination/listBatchs)"]
     assert not (tmp_path / "out").exists()
+
+
+@pytest.mark.parametrize("config", ["specloom.yaml", "pyproject.toml", "jobs.yaml"])
+def test_a_config_that_is_a_folder_is_said_to_be_one_not_missing(tmp_path: Path, config: str) -> None:
+    (tmp_path / config).mkdir()
+    ran = specloom("generate", "--config", config, cwd=tmp_path)
+    assert ran.code == 2
+    assert ran.err.strip() == f"{config}:#: error[config-invalid]: {config} is a directory, not a config file"
+    gone = specloom("generate", "--config", "nowhere.yaml", cwd=tmp_path)
+    assert gone.code == 2 and "error[config-missing]: no nowhere.yaml here" in gone.err
